@@ -1,0 +1,1 @@
+//! Workspace-level end-to-end scenarios live in `tests/`.
