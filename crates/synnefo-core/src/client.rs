@@ -5,12 +5,14 @@ use crate::config::ClientConfig;
 use crate::error::{Error, HttpError, Result, TransportError, TransportErrorKind};
 use crate::fault::CloudFault;
 use crate::hyper_transport::HyperTransport;
-use crate::redact::{excerpt, format_headers, redact_url};
+use crate::redact::{excerpt, format_headers, redact_all, redact_url};
 use crate::request::{Body, Request};
 use crate::response::{Origin, Response, StreamingResponse};
 use crate::retry::{backoff, is_retryable_failure, is_retryable_status, retry_after};
 use crate::secret::Token;
-use crate::transport::{RequestBody, ResponseBody, Transport, TransportFailure, classify_body_error};
+use crate::transport::{
+    RequestBody, ResponseBody, Transport, TransportFailure, classify_body_error,
+};
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode, Uri};
@@ -88,14 +90,14 @@ impl HttpClient {
         buffered: bool,
     ) -> Result<Exchange> {
         let url = format!("{base}{}", request.path_and_query());
-        let shown_url = redact_url(&url);
+        let shown_url = shown_url(&url, token, request);
         let uri: Uri = url
             .parse()
             .map_err(|e| Error::Config(format!("invalid request URL {shown_url}: {e}")))?;
         let origin = Origin {
             method: request.method().clone(),
             url: shown_url,
-            token: token.cloned(),
+            secrets: secrets_of(token, request),
         };
         let retry = &self.inner.config.retry;
         let max_attempts = retry.max_attempts.max(1);
@@ -112,7 +114,7 @@ impl HttpClient {
             );
             let started = Instant::now();
             let outcome = self
-                .attempt(&uri, token, request, buffered)
+                .attempt(&uri, token, request, &origin, buffered)
                 .instrument(span.clone())
                 .await;
             span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -174,13 +176,14 @@ impl HttpClient {
         uri: &Uri,
         token: Option<&Token>,
         request: &Request,
+        origin: &Origin,
         buffered: bool,
     ) -> Result<Exchange, TransportFailure> {
         let http_request = self.http_request(uri, token, request)?;
         tracing::debug!(
             "sending {} {}{}",
             request.method(),
-            redact_url(&uri.to_string()),
+            origin.url,
             format_headers(http_request.headers())
         );
         let timeout = self.inner.config.request_timeout;
@@ -204,19 +207,21 @@ impl HttpClient {
                 body,
             })
         };
-        let exchange = tokio::time::timeout(timeout, exchange).await.map_err(|_| {
-            TransportFailure::new(
-                TransportErrorKind::Timeout,
-                format!("no complete response within {timeout:?}"),
-            )
-        })??;
+        let exchange = tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| {
+                TransportFailure::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete response within {timeout:?}"),
+                )
+            })??;
         tracing::debug!(
             "received {}{}",
             exchange.status,
             format_headers(&exchange.headers)
         );
         if let ExchangeBody::Buffered(bytes) = &exchange.body {
-            tracing::trace!(body = %excerpt(bytes, token), "response body");
+            tracing::trace!(body = %excerpt(bytes, &origin.secrets), "response body");
         }
         Ok(exchange)
     }
@@ -294,10 +299,13 @@ impl HttpClient {
                 }
             }
         };
-        let redacted = excerpt(&body, origin.token.as_ref());
-        let fault = match &origin.token {
-            Some(token) => CloudFault::parse(token.redact(&String::from_utf8_lossy(&body)).as_bytes()),
-            None => CloudFault::parse(&body),
+        let redacted = excerpt(&body, &origin.secrets);
+        let fault = if origin.secrets.is_empty() {
+            CloudFault::parse(&body)
+        } else {
+            CloudFault::parse(
+                redact_all(&String::from_utf8_lossy(&body), &origin.secrets).as_bytes(),
+            )
         };
         let body_excerpt = (fault.is_none() && !redacted.is_empty()).then_some(redacted);
         Error::Http(Box::new(HttpError {
@@ -310,6 +318,29 @@ impl HttpClient {
             attempts,
         }))
     }
+}
+
+/// The URL as it may be shown: query secrets, user-info, the token and the
+/// request's registered secrets replaced by a placeholder.
+fn shown_url(url: &str, token: Option<&Token>, request: &Request) -> String {
+    let mut shown = redact_url(url);
+    for secret in token.into_iter().chain(request.secrets()) {
+        shown = secret.redact(&shown);
+        let encoded = crate::encode::encode_segment(secret.expose());
+        if encoded != secret.expose() {
+            shown = shown.replace(&encoded, crate::secret::REDACTED);
+        }
+    }
+    shown
+}
+
+/// The endpoint token and the request's registered secrets.
+fn secrets_of(token: Option<&Token>, request: &Request) -> Vec<Token> {
+    token
+        .into_iter()
+        .chain(request.secrets())
+        .cloned()
+        .collect()
 }
 
 /// Whether the method carries a body, so an empty one is announced with
@@ -414,7 +445,12 @@ impl Endpoint {
             ExchangeBody::Buffered(bytes) => bytes,
             ExchangeBody::Streaming(_) => Bytes::new(),
         };
-        Ok(Response::new(origin, exchange.status, exchange.headers, body))
+        Ok(Response::new(
+            origin,
+            exchange.status,
+            exchange.headers,
+            body,
+        ))
     }
 
     /// Sends `request` and decodes the JSON body as `T`.
@@ -455,8 +491,8 @@ impl Endpoint {
     fn origin(&self, request: &Request) -> Origin {
         Origin {
             method: request.method().clone(),
-            url: redact_url(&self.url_for(request)),
-            token: self.token.clone(),
+            url: shown_url(&self.url_for(request), self.token.as_ref(), request),
+            secrets: secrets_of(self.token.as_ref(), request),
         }
     }
 }

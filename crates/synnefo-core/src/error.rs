@@ -43,6 +43,9 @@ pub enum Error {
         /// The value we found.
         actual: String,
     },
+    /// The service catalog lacks what was asked for, or holds it ambiguously.
+    #[error("service catalog: {0}")]
+    Catalog(String),
     /// The configuration cannot work (a bad URL, an unreadable CA file).
     #[error("configuration error: {0}")]
     Config(String),
@@ -279,6 +282,9 @@ impl Error {
                 Some("the URL may not point to a Synnefo service of the expected type")
             }
             Error::Integrity { .. } => Some("the data changed or was corrupted: try again"),
+            Error::Catalog(_) => Some(
+                "list what the cloud offers with `snf endpoint list`, or set the service URL in the config",
+            ),
             Error::Config(_) => None,
             Error::WaitTimeout { .. } => Some("wait longer with a bigger timeout"),
         }
@@ -309,7 +315,9 @@ mod tests {
             method: Method::POST,
             url: "http://h/identity/v2.0/tokens".into(),
             status: StatusCode::UNAUTHORIZED,
-            fault: CloudFault::parse(br#"{"unauthorized": {"code": 401, "message": "Invalid token"}}"#),
+            fault: CloudFault::parse(
+                br#"{"unauthorized": {"code": 401, "message": "Invalid token"}}"#,
+            ),
             body_excerpt: None,
             retry_after: None,
             attempts: 1,
@@ -331,7 +339,10 @@ mod tests {
             attempts: 3,
             source: None,
         }));
-        assert_eq!(error.to_string(), "GET http://h/x: timed out (after 3 attempts)");
+        assert_eq!(
+            error.to_string(),
+            "GET http://h/x: timed out (after 3 attempts)"
+        );
         assert!(error.is_timeout());
     }
 }

@@ -108,8 +108,8 @@ mod tests {
 
     #[test]
     fn fault_without_message_or_code() {
-        let fault = CloudFault::parse(br#"{"ExampleError": {"details": "Explain your error"}}"#)
-            .unwrap();
+        let fault =
+            CloudFault::parse(br#"{"ExampleError": {"details": "Explain your error"}}"#).unwrap();
         assert_eq!(fault.code, None);
         assert_eq!(fault.message, None);
         assert_eq!(fault.to_string(), "ExampleError (Explain your error)");

@@ -44,21 +44,24 @@ where
         Next(Option<String>),
         Done,
     }
-    stream::try_unfold((fetch, State::Next(None)), |(mut fetch, state)| async move {
-        let marker = match state {
-            State::Done => return Ok(None),
-            State::Next(marker) => marker,
-        };
-        let page = fetch(marker.clone()).await?;
-        let next = match page.next_marker {
-            // A server that repeats the marker would loop forever: stop.
-            Some(next) if Some(&next) != marker.as_ref() && !page.items.is_empty() => {
-                State::Next(Some(next))
-            }
-            _ => State::Done,
-        };
-        Ok(Some((page.items, (fetch, next))))
-    })
+    stream::try_unfold(
+        (fetch, State::Next(None)),
+        |(mut fetch, state)| async move {
+            let marker = match state {
+                State::Done => return Ok(None),
+                State::Next(marker) => marker,
+            };
+            let page = fetch(marker.clone()).await?;
+            let next = match page.next_marker {
+                // A server that repeats the marker would loop forever: stop.
+                Some(next) if Some(&next) != marker.as_ref() && !page.items.is_empty() => {
+                    State::Next(Some(next))
+                }
+                _ => State::Done,
+            };
+            Ok(Some((page.items, (fetch, next))))
+        },
+    )
     .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
     .try_flatten()
 }

@@ -6,7 +6,12 @@ use http::HeaderMap;
 use std::fmt::Write as _;
 
 /// Header names whose values are secrets.
-const SECRET_HEADERS: &[&str] = &["x-auth-token", "authorization", "proxy-authorization", "cookie"];
+const SECRET_HEADERS: &[&str] = &[
+    "x-auth-token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+];
 
 /// Whether a header's value must never be shown.
 pub(crate) fn is_secret_header(name: &str) -> bool {
@@ -62,14 +67,19 @@ pub(crate) fn format_headers(headers: &HeaderMap) -> String {
 /// The longest excerpt of a body kept in errors and logs, in characters.
 pub(crate) const EXCERPT_CHARS: usize = 240;
 
-/// The start of a body as text, with the token removed and control
+/// Replaces every secret in `text` with the placeholder.
+pub(crate) fn redact_all(text: &str, secrets: &[Token]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        out = redact_secret(&out, secret.expose());
+    }
+    out
+}
+
+/// The start of a body as text, with the secrets removed and control
 /// characters escaped.
-pub(crate) fn excerpt(body: &[u8], token: Option<&Token>) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = match token {
-        Some(token) => redact_secret(&text, token.expose()),
-        None => text.into_owned(),
-    };
+pub(crate) fn excerpt(body: &[u8], secrets: &[Token]) -> String {
+    let text = redact_all(&String::from_utf8_lossy(body), secrets);
     let mut out = String::new();
     for (count, c) in text.chars().enumerate() {
         if count == EXCERPT_CHARS {
@@ -102,10 +112,10 @@ mod tests {
     fn excerpt_truncates_and_redacts() {
         let token = Token::new("SECRET");
         let body = format!("token SECRET {}", "x".repeat(1000));
-        let text = excerpt(body.as_bytes(), Some(&token));
+        let text = excerpt(body.as_bytes(), &[token]);
         assert!(!text.contains("SECRET"));
         assert!(text.chars().count() <= EXCERPT_CHARS + 1);
-        assert_eq!(excerpt(b"a\x07b", None), "a\\u{7}b");
+        assert_eq!(excerpt(b"a\x07b", &[]), "a\\u{7}b");
     }
 
     #[test]

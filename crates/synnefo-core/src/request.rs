@@ -25,6 +25,7 @@
 
 use crate::encode::{encode_object_path, encode_query_component, encode_segment};
 use crate::error::{Error, Result};
+use crate::secret::Token;
 use crate::transport::RequestBody;
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -130,6 +131,7 @@ pub struct Request {
     body: Body,
     expect: Expect,
     idempotent: bool,
+    secrets: Vec<Token>,
 }
 
 impl Request {
@@ -149,6 +151,7 @@ impl Request {
             body: Body::Empty,
             expect: Expect::Success,
             idempotent,
+            secrets: Vec::new(),
         }
     }
 
@@ -300,6 +303,19 @@ impl Request {
         self
     }
 
+    /// Registers a secret that appears in this request (a token in the
+    /// path, as in token validation), so logs, error URLs and excerpts show
+    /// a placeholder instead. The endpoint's own token is always redacted.
+    pub fn secret(mut self, secret: &Token) -> Self {
+        self.secrets.push(secret.clone());
+        self
+    }
+
+    /// The secrets registered with [`Request::secret`].
+    pub fn secrets(&self) -> &[Token] {
+        &self.secrets
+    }
+
     /// The method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -385,7 +401,9 @@ mod tests {
 
     #[test]
     fn bad_header_is_a_config_error() {
-        let err = Request::get().header("X-Object-Meta-a", "line\nbreak").unwrap_err();
+        let err = Request::get()
+            .header("X-Object-Meta-a", "line\nbreak")
+            .unwrap_err();
         assert!(matches!(err, Error::Config(_)), "{err}");
         let err = Request::get().header("bad name", "v").unwrap_err();
         assert!(err.to_string().contains("invalid header name"));

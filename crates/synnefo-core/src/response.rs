@@ -17,7 +17,8 @@ use std::time::Duration;
 pub(crate) struct Origin {
     pub(crate) method: Method,
     pub(crate) url: String,
-    pub(crate) token: Option<Token>,
+    /// The secrets to keep out of excerpts (the token, the request's own).
+    pub(crate) secrets: Vec<Token>,
 }
 
 /// A response whose body has been read whole.
@@ -113,7 +114,8 @@ impl Response {
     /// # Errors
     /// [`Error::InvalidResponse`] when the body is not UTF-8.
     pub fn text(&self) -> Result<&str> {
-        std::str::from_utf8(&self.body).map_err(|e| self.invalid(format!("the body is not UTF-8: {e}")))
+        std::str::from_utf8(&self.body)
+            .map_err(|e| self.invalid(format!("the body is not UTF-8: {e}")))
     }
 
     /// An [`Error::InvalidResponse`] about this response.
@@ -122,7 +124,7 @@ impl Response {
             &self.origin.method,
             &self.origin.url,
             problem,
-            excerpt(&self.body, self.origin.token.as_ref()),
+            excerpt(&self.body, &self.origin.secrets),
         )
     }
 }

@@ -45,7 +45,11 @@ pub(crate) fn backoff(config: &RetryConfig, retry: u32) -> Duration {
 
 /// The server's `Retry-After` advice: delay-seconds or an HTTP date.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -82,7 +86,10 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert("retry-after", HeaderValue::from_static("3"));
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
-        headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
         headers.insert("retry-after", HeaderValue::from_str(&later).unwrap());
@@ -95,7 +102,10 @@ mod tests {
     #[test]
     fn only_connect_failures_repeat_non_idempotent_requests() {
         assert!(is_retryable_failure(TransportErrorKind::Connect, false));
-        assert!(!is_retryable_failure(TransportErrorKind::Interrupted, false));
+        assert!(!is_retryable_failure(
+            TransportErrorKind::Interrupted,
+            false
+        ));
         assert!(!is_retryable_failure(TransportErrorKind::Timeout, false));
         assert!(is_retryable_failure(TransportErrorKind::Timeout, true));
         assert!(!is_retryable_failure(TransportErrorKind::Decode, true));

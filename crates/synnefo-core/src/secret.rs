@@ -71,6 +71,15 @@ impl fmt::Display for Token {
     }
 }
 
+/// Tokens arrive in JSON (the `access.token.id` of an authentication
+/// answer); they deserialise straight into the secret type. There is no
+/// `Serialize`: writing a token out must be a deliberate [`Token::expose`].
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Token::new)
+    }
+}
+
 impl From<&str> for Token {
     fn from(value: &str) -> Self {
         Token::new(value)

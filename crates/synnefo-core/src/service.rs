@@ -70,7 +70,11 @@ mod tests {
     #[test]
     fn default_version_is_appended_per_service_type() {
         for (url, version, expected) in [
-            ("https://accounts/identity", "2.0", "https://accounts/identity/v2.0"),
+            (
+                "https://accounts/identity",
+                "2.0",
+                "https://accounts/identity/v2.0",
+            ),
             ("https://x/object-store", "1", "https://x/object-store/v1"),
             ("https://x/image//", "1.0", "https://x/image/v1.0"),
             ("https://x/volume/v2", "2.0", "https://x/volume/v2"),

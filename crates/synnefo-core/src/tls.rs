@@ -78,13 +78,15 @@ fn root_store(ca_file: Option<&Path>) -> Result<RootCertStore> {
 /// Adds every certificate of a PEM file; fails if the file cannot be read
 /// or holds none.
 fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<usize> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Config(format!("cannot read the CA file {}: {e}", path.display()))
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Config(format!("cannot read the CA file {}: {e}", path.display())))?;
     let mut added = 0;
     for cert in CertificateDer::pem_slice_iter(&bytes) {
         let cert = cert.map_err(|e| {
-            Error::Config(format!("the CA file {} is not valid PEM: {e}", path.display()))
+            Error::Config(format!(
+                "the CA file {} is not valid PEM: {e}",
+                path.display()
+            ))
         })?;
         roots.add(cert).map_err(|e| {
             Error::Config(format!(
@@ -127,7 +129,12 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -136,7 +143,12 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -158,7 +170,11 @@ mod tests {
             vec![],
         )
         .unwrap_err();
-        assert!(err.to_string().contains("cannot read the CA file /nonexistent/ca.pem"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("cannot read the CA file /nonexistent/ca.pem"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -175,7 +191,10 @@ mod tests {
             vec![],
         )
         .unwrap_err();
-        assert!(err.to_string().contains("holds no PEM certificate"), "{err}");
+        assert!(
+            err.to_string().contains("holds no PEM certificate"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 

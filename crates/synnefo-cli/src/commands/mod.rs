@@ -1,0 +1,17 @@
+//! One module per command group.
+
+mod catalog;
+mod config;
+mod user;
+
+use crate::args::{Cli, Command};
+
+/// Runs the parsed command.
+pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::User(command) => user::run(&cli.global, command).await,
+        Command::Endpoint(command) => catalog::endpoints(&cli.global, command).await,
+        Command::Service(command) => catalog::services(&cli.global, command).await,
+        Command::Config(command) => config::run(&cli.global, command),
+    }
+}

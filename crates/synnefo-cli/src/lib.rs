@@ -1,0 +1,36 @@
+//! `snf`: a kamaki-compatible command-line tool for Synnefo clouds.
+//!
+//! The binary is a thin `main` over [`main`]; the library exposes the
+//! pieces other tools may reuse, such as the lossless `~/.kamakirc`
+//! support in [`config`].
+
+mod args;
+mod commands;
+pub mod config;
+mod output;
+mod report;
+mod session;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parses the command line, runs the command, prints any error as one line
+/// and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    report::init_logging(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("snf: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => report::print_error(&error),
+    }
+}

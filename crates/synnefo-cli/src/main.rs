@@ -1,0 +1,5 @@
+//! The `snf` binary.
+
+fn main() -> std::process::ExitCode {
+    synnefo_cli::main()
+}

@@ -1,0 +1,66 @@
+//! From the command line and the config file to an authenticated cloud.
+
+use crate::args::GlobalArgs;
+use crate::config::{Config, expand_home};
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use synnefo_astakos::Cloud;
+use synnefo_core::{ClientConfig, HttpClient, TlsConfig, Token};
+
+/// The config file named on the command line, or kamaki's default.
+pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config> {
+    let path = match &global.config {
+        Some(path) => path.clone(),
+        None => Config::default_path()?,
+    };
+    Ok(Config::load(&path)?)
+}
+
+/// The HTTP client, with TLS as the flags and the config say.
+pub(crate) fn http_client(global: &GlobalArgs, config: &Config) -> Result<HttpClient> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let ca_file = match &global.ca_certs {
+        Some(path) => Some(path.clone()),
+        None => config
+            .get("ca_certs")?
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| expand_home(&v, home.as_deref())),
+    };
+    let insecure = global.insecure || config.flag("ignore_ssl")?;
+    let client_config = ClientConfig {
+        tls: TlsConfig { ca_file, insecure },
+        ..ClientConfig::default()
+    };
+    HttpClient::new(client_config).context("cannot set up HTTPS")
+}
+
+/// The selected cloud's name, identity URL and token.
+pub(crate) struct CloudChoice {
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) token: Token,
+}
+
+/// Picks the cloud as kamaki does (`--cloud`, `default_cloud`,
+/// `$KAMAKI_DEFAULT_CLOUD`, the only one).
+pub(crate) fn choose_cloud(global: &GlobalArgs, config: &Config) -> Result<CloudChoice> {
+    let env_default = std::env::var(crate::config::DEFAULT_CLOUD_ENV).ok();
+    let cloud = config.select_cloud(global.cloud.as_deref(), env_default.as_deref())?;
+    let url = cloud.url.clone().unwrap_or_default();
+    let token = Token::new(cloud.token().unwrap_or_default());
+    Ok(CloudChoice {
+        name: cloud.name,
+        url,
+        token,
+    })
+}
+
+/// Authenticates the selected cloud's token.
+pub(crate) async fn connect(global: &GlobalArgs) -> Result<Cloud> {
+    let config = load_config(global)?;
+    let choice = choose_cloud(global, &config)?;
+    let http = http_client(global, &config)?;
+    Cloud::connect(http, &choice.url, choice.token)
+        .await
+        .with_context(|| format!("cannot authenticate to cloud {:?}", choice.name))
+}

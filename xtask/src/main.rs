@@ -1,0 +1,238 @@
+//! Project automation: `cargo xtask <task>`.
+//!
+//! - `ci`: what CI checks: formatting, clippy with warnings denied, the
+//!   tests (nextest), and cargo-deny.
+//! - `demo`: starts synnefo-sim on a free loopback port, writes a throw-away
+//!   config, and runs a guided tour of `snf` against it.
+//! - `sim`: runs the emulator for manual use (`cargo xtask sim -- --port 8080`).
+
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ci") => ci(),
+        Some("test") => test(),
+        Some("demo") => demo(),
+        Some("sim") => sim(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n\
+                 tasks:\n  \
+                 ci     fmt check, clippy -D warnings, tests (nextest), cargo deny\n  \
+                 test   the tests only (nextest, then doc tests)\n  \
+                 demo   a guided tour of snf against a local synnefo-sim\n  \
+                 sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+fn run(mut command: Command, what: &str) -> Result<()> {
+    eprintln!("xtask: {what}");
+    let status = command
+        .status()
+        .with_context(|| format!("could not start {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+fn ci() -> Result<()> {
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    run(fmt, "cargo fmt --check")?;
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run(clippy, "cargo clippy -D warnings")?;
+    test()?;
+    deny()
+}
+
+fn test() -> Result<()> {
+    let mut nextest = cargo();
+    nextest.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    run(nextest, "cargo nextest run")?;
+    let mut doc = cargo();
+    doc.args(["test", "--workspace", "--doc"]);
+    run(doc, "doc tests")
+}
+
+fn deny() -> Result<()> {
+    let mut deny = cargo();
+    deny.args(["deny", "check", "licenses", "bans", "sources"]);
+    run(deny, "cargo deny check licenses bans sources")?;
+    eprintln!(
+        "xtask: SKIPPED cargo deny check advisories: the advisory database is fetched from \
+         GitHub, which this machine cannot reach. Where a network exists, run \
+         `cargo deny check advisories`."
+    );
+    Ok(())
+}
+
+fn sim(extra: &[String]) -> Result<()> {
+    let mut command = cargo();
+    command.args(["run", "--quiet", "-p", "synnefo-sim", "--", "serve"]);
+    command.args(extra.iter().filter(|a| a.as_str() != "--"));
+    run(command, "synnefo-sim serve")
+}
+
+/// A sim child process that is killed when dropped.
+struct SimProcess(Child);
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn demo() -> Result<()> {
+    let mut build = cargo();
+    build.args([
+        "build",
+        "--quiet",
+        "-p",
+        "synnefo-sim",
+        "-p",
+        "synnefo-cli",
+        "--bins",
+    ]);
+    run(build, "building snf and synnefo-sim")?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("debug");
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut child = Command::new(target.join("synnefo-sim"))
+        .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("could not start synnefo-sim")?;
+    let stdout = child.stdout.take().context("no stdout from synnefo-sim")?;
+    let _sim = SimProcess(child);
+    let mut identity_url = None;
+    let mut users = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        if let Some(url) = line.strip_prefix("identity URL: ") {
+            identity_url = Some(url.trim().to_owned());
+        } else if let Some(rest) = line.strip_prefix("user ") {
+            let mut fields = rest.split_whitespace();
+            let name = fields.next().unwrap_or_default().to_owned();
+            let mut uuid = String::new();
+            let mut token = String::new();
+            for field in fields {
+                if let Some(v) = field.strip_prefix("uuid=") {
+                    uuid = v.to_owned();
+                } else if let Some(v) = field.strip_prefix("token=") {
+                    token = v.to_owned();
+                }
+            }
+            users.push((name, uuid, token));
+            if users.len() == 2 {
+                break;
+            }
+        }
+    }
+    let identity_url = identity_url.context("synnefo-sim did not print its identity URL")?;
+    let [(alice, alice_uuid, alice_token), (bob, bob_uuid, _)] = users.as_slice() else {
+        bail!("synnefo-sim did not print two users");
+    };
+
+    let dir = std::env::temp_dir().join(format!("snf-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("kamakirc");
+    let snf = target.join("snf");
+    let tour = Tour { snf, config };
+
+    println!("synnefo-sim is running at {identity_url}\n");
+    println!("# 1. Point snf at the cloud: a kamaki-compatible config file.");
+    tour.step(&["config", "set", "cloud.demo.url", &identity_url])?;
+    tour.step(&["config", "set", "cloud.demo.token", alice_token])?;
+    tour.step(&["config", "set", "default_cloud", "demo"])?;
+    tour.step(&["config", "list"])?;
+    println!("# 2. Who am I? (authenticates the token; it never shows)");
+    tour.step(&["user", "authenticate"])?;
+    tour.step(&["user", "info"])?;
+    println!("# 3. What does the cloud offer? (the service catalog)");
+    tour.step(&["service", "list"])?;
+    tour.step(&["endpoint", "list"])?;
+    println!("# 4. Users by name and UUID.");
+    tour.step(&["user", "uuid2name", alice_uuid, bob_uuid])?;
+    tour.step(&["user", "name2uuid", alice, bob])?;
+    println!("# 5. Every listing also speaks JSON for scripts.");
+    tour.step(&["-o", "json", "user", "info"])?;
+    println!("# 6. Errors say what failed and what to try.");
+    tour.step_expect_failure(&["user", "authenticate", "not-a-valid-token"])?;
+    std::fs::remove_dir_all(&dir).ok();
+    println!("The tour is over; synnefo-sim stops now.");
+    Ok(())
+}
+
+struct Tour {
+    snf: PathBuf,
+    config: PathBuf,
+}
+
+impl Tour {
+    fn command(&self, args: &[&str]) -> Command {
+        println!("$ snf {}", args.join(" "));
+        let mut command = Command::new(&self.snf);
+        command.arg("--config").arg(&self.config).args(args);
+        command
+    }
+
+    fn step(&self, args: &[&str]) -> Result<()> {
+        let status = self.command(args).status()?;
+        println!();
+        if !status.success() {
+            bail!("`snf {}` failed ({status})", args.join(" "));
+        }
+        Ok(())
+    }
+
+    fn step_expect_failure(&self, args: &[&str]) -> Result<()> {
+        let status = self.command(args).status()?;
+        println!("(exit status {})\n", status.code().unwrap_or(-1));
+        if status.success() {
+            bail!("`snf {}` should have failed", args.join(" "));
+        }
+        Ok(())
+    }
+}
