@@ -29,12 +29,7 @@ impl HyperTransport {
     /// [`Error::Config`](crate::Error::Config) when the TLS settings cannot
     /// work (an unreadable CA file, no trusted roots).
     pub fn new(config: &ClientConfig) -> Result<Self> {
-        let alpn = if config.http2 {
-            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
-        } else {
-            vec![b"http/1.1".to_vec()]
-        };
-        let tls = tls::client_config(&config.tls, alpn)?;
+        let tls = tls::client_config(&config.tls)?;
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);

@@ -25,14 +25,14 @@ pub struct TlsConfig {
     pub insecure: bool,
 }
 
-/// Builds the rustls client configuration for `tls`, offering the given
-/// ALPN protocols.
-pub(crate) fn client_config(tls: &TlsConfig, alpn: Vec<Vec<u8>>) -> Result<rustls::ClientConfig> {
+/// Builds the rustls client configuration for `tls` (the connector sets the
+/// ALPN protocols).
+pub(crate) fn client_config(tls: &TlsConfig) -> Result<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Config(format!("TLS setup failed: {e}")))?;
-    let mut config = if tls.insecure {
+    let config = if tls.insecure {
         tracing::warn!(
             "TLS certificate verification is OFF: connections can be intercepted; use it only with test clouds"
         );
@@ -45,7 +45,6 @@ pub(crate) fn client_config(tls: &TlsConfig, alpn: Vec<Vec<u8>>) -> Result<rustl
             .with_root_certificates(root_store(tls.ca_file.as_deref())?)
             .with_no_client_auth()
     };
-    config.alpn_protocols = alpn;
     Ok(config)
 }
 
@@ -162,13 +161,10 @@ mod tests {
 
     #[test]
     fn missing_ca_file_is_a_clear_config_error() {
-        let err = client_config(
-            &TlsConfig {
-                ca_file: Some("/nonexistent/ca.pem".into()),
-                insecure: false,
-            },
-            vec![],
-        )
+        let err = client_config(&TlsConfig {
+            ca_file: Some("/nonexistent/ca.pem".into()),
+            insecure: false,
+        })
         .unwrap_err();
         assert!(
             err.to_string()
@@ -183,13 +179,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("empty.pem");
         std::fs::write(&path, "not a certificate\n").unwrap();
-        let err = client_config(
-            &TlsConfig {
-                ca_file: Some(path.clone()),
-                insecure: false,
-            },
-            vec![],
-        )
+        let err = client_config(&TlsConfig {
+            ca_file: Some(path.clone()),
+            insecure: false,
+        })
         .unwrap_err();
         assert!(
             err.to_string().contains("holds no PEM certificate"),
@@ -200,14 +193,11 @@ mod tests {
 
     #[test]
     fn insecure_mode_builds() {
-        let config = client_config(
-            &TlsConfig {
-                ca_file: None,
-                insecure: true,
-            },
-            vec![b"http/1.1".to_vec()],
-        )
+        let config = client_config(&TlsConfig {
+            ca_file: None,
+            insecure: true,
+        })
         .unwrap();
-        assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()]);
+        assert!(config.alpn_protocols.is_empty());
     }
 }

@@ -1,0 +1,211 @@
+//! `snf` as a user runs it: the real binary against synnefo-sim, with a
+//! throw-away config file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use synnefo_sim::{Sim, SimHandle};
+
+struct Env {
+    _dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    /// A config pointing at `sim` as cloud "test", written the way kamaki
+    /// writes it (header comment, a comment of the user's).
+    fn new(sim: &SimHandle) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("kamakirc");
+        std::fs::write(
+            &config,
+            format!(
+                "# Kamaki configuration file v0.16\n[global]\n; my own comment\ndefault_cloud = test\n\n[cloud \"test\"]\nurl = {}\ntoken = {}\n",
+                sim.identity_url(),
+                sim.token()
+            ),
+        )
+        .unwrap();
+        Env { _dir: dir, config }
+    }
+
+    fn snf(&self, args: &[&str]) -> Output {
+        run(&self.config, args)
+    }
+}
+
+fn run(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_snf"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("KAMAKI_DEFAULT_CLOUD")
+        .env_remove("SNF_LOG")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "snf failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_info_as_table_and_json() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let alice = sim.user("alice@example.org").unwrap();
+    let table = stdout(&env.snf(&["user", "info"]));
+    assert!(table.contains(&alice.uuid), "{table}");
+    assert!(table.contains("token expires"), "{table}");
+    assert!(!table.contains(&alice.token));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "user", "info"]))).unwrap();
+    assert_eq!(json["id"], alice.uuid.as_str());
+    assert_eq!(json["default_project"], alice.uuid.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authenticate_another_token_and_a_bad_one() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let bob = sim.user("bob@example.org").unwrap();
+    let out = stdout(&env.snf(&["user", "authenticate", &bob.token]));
+    assert!(out.contains(&bob.uuid), "{out}");
+
+    let bad = "bad-token-that-must-not-be-printed-000000000";
+    let output = env.snf(&["user", "authenticate", bad]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.starts_with("snf: cannot authenticate to cloud \"test\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("401") && err.contains("Invalid token"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+    assert!(!err.contains(bad));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalog_listings() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let endpoints = stdout(&env.snf(&["endpoint", "list"]));
+    assert!(
+        endpoints.contains(&format!("{}/cyclades/compute/v2.0", sim.base_url())),
+        "{endpoints}"
+    );
+    assert!(endpoints.starts_with("TYPE"), "{endpoints}");
+    let network = stdout(&env.snf(&["endpoint", "list", "--type", "network"]));
+    assert_eq!(network.lines().count(), 2, "{network}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "service", "list"]))).unwrap();
+    let types: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["type"].as_str().unwrap())
+        .collect();
+    assert!(types.contains(&"object-store"), "{types:?}");
+    let missing = env.snf(&["endpoint", "list", "--type", "quantum"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("snf service list"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uuid_and_name_translation() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let bob = sim.user("bob@example.org").unwrap();
+    let out = stdout(&env.snf(&["user", "uuid2name", &bob.uuid, "no-such-uuid"]));
+    assert!(out.contains(&bob.name), "{out}");
+    let output = env.snf(&["-o", "json", "user", "name2uuid", &bob.name]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json[&bob.name], bob.uuid.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_shows_requests_with_the_token_masked() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let output = env.snf(&["-d", "user", "info"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("POST"), "{err}");
+    assert!(err.contains("x-auth-token: ***"), "{err}");
+    assert!(!err.contains(sim.token()), "token leaked: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_commands_keep_the_file_kamaki_wrote() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    stdout(&env.snf(&["config", "set", "cloud.test.pithos_container", "backups"]));
+    stdout(&env.snf(&["config", "set", "global.log_token", "off"]));
+    let text = std::fs::read_to_string(&env.config).unwrap();
+    assert!(
+        text.starts_with("# Kamaki configuration file v0.16\n[global]\n; my own comment\n"),
+        "{text}"
+    );
+    assert!(text.contains("pithos_container = backups"), "{text}");
+    assert_eq!(
+        stdout(&env.snf(&["config", "get", "cloud.test.pithos_container"])).trim(),
+        "backups"
+    );
+    // Defaults answer for keys the file does not set.
+    assert_eq!(
+        stdout(&env.snf(&["config", "get", "log_file"])).trim(),
+        "~/.kamaki.log"
+    );
+    let list = stdout(&env.snf(&["config", "list"]));
+    assert!(list.contains("cloud.test.token = ***"), "{list}");
+    assert!(!list.contains(sim.token()), "config list shows the token");
+    stdout(&env.snf(&["config", "delete", "cloud.test.pithos_container"]));
+    let missing = env.snf(&["config", "get", "cloud.test.pithos_container"]);
+    assert_eq!(missing.status.code(), Some(1));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&env.config).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_cloud_says_how_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("empty");
+    let output = run(&config, &["user", "info"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("snf config set cloud."), "{err}");
+    // Unreachable cloud: a transport error with a hint, not a panic.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        &config,
+        format!("[cloud \"x\"]\nurl = http://127.0.0.1:{port}/identity\ntoken = t\n"),
+    )
+    .unwrap();
+    let output = run(&config, &["user", "info"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("could not connect") && err.contains("hint:"),
+        "{err}"
+    );
+}
