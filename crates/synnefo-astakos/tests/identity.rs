@@ -1,6 +1,8 @@
 //! Identity and account calls over real HTTP against synnefo-sim, each
 //! branch of `POST tokens` included.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use bytes::Bytes;
 use http::StatusCode;
 use synnefo_astakos::{AccountClient, Cloud, IdentityClient};

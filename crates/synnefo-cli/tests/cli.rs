@@ -1,6 +1,8 @@
 //! `snf` as a user runs it: the real binary against synnefo-sim, with a
 //! throw-away config file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use synnefo_sim::{Sim, SimHandle};

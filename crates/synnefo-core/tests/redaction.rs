@@ -1,6 +1,8 @@
 //! No token in any log line or error, at the most verbose level, across
 //! failing and succeeding requests.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use synnefo_core::{ClientConfig, HttpClient, Request, RetryConfig, Token};

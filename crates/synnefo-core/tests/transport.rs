@@ -2,6 +2,8 @@
 //! Retry-After, timeouts, dropped connections, error bodies, and
 //! percent-encoding as the server received it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 use futures_util::TryStreamExt;
 use http::StatusCode;
 use std::time::{Duration, Instant};

@@ -1,0 +1,179 @@
+//! Simulator configuration: listening address, users, random seed.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::SimError;
+
+/// How to start a simulator.
+///
+/// `SimConfig::default()` listens on `127.0.0.1` on a free port with the
+/// built-in users (see [`default_users`]) and a random seed.
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    /// The Astakos users known to the simulated cloud (at least one).
+    pub users: Vec<UserSpec>,
+    /// Address to listen on (default `127.0.0.1`).
+    ///
+    /// When this is an unspecified address (`0.0.0.0` / `::`), the URLs the
+    /// simulator hands out (service catalog, [`crate::SimHandle::base_url`])
+    /// use the loopback address of the same family instead.
+    pub host: IpAddr,
+    /// Port to listen on; `0` picks any free port.
+    pub port: u16,
+    /// Seed for every random decision (fault dice…); `None` = random.
+    pub seed: Option<u64>,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            users: default_users(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            seed: None,
+        }
+    }
+}
+
+/// One Astakos user of the simulated cloud.
+///
+/// The JSON form (used by [`load_users`] and `synnefo-sim serve --users`) is
+/// an object with these field names; `realname` and `active` may be omitted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    /// The user's UUID (also the UUID of the user's system project).
+    pub uuid: String,
+    /// Display name (Astakos `username`), normally the e-mail address.
+    pub name: String,
+    /// Real name, shown as `user.name` and `token.tenant.name` by
+    /// `POST /tokens`; when absent the display name is used.
+    #[serde(default)]
+    pub realname: Option<String>,
+    /// The user's API token (a real one is 43 URL-safe base64 characters).
+    pub token: String,
+    /// Whether the account is active; inactive users get `401 User inactive`.
+    #[serde(default = "default_active")]
+    pub active: bool,
+}
+
+fn default_active() -> bool {
+    true
+}
+
+impl UserSpec {
+    /// The name Astakos reports as the user's real name.
+    pub fn display_realname(&self) -> &str {
+        self.realname.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// UUID of the built-in user `alice@example.org`.
+pub const ALICE_UUID: &str = "a1b2c3d4-0000-4000-8000-000000000001";
+/// Token of the built-in user `alice@example.org`.
+pub const ALICE_TOKEN: &str = "alice-token-7ydamZ9KrDxKuV3U5SIBu0hJ6vs7U9U";
+/// UUID of the built-in user `bob@example.org`.
+pub const BOB_UUID: &str = "a1b2c3d4-0000-4000-8000-000000000002";
+/// Token of the built-in user `bob@example.org`.
+pub const BOB_TOKEN: &str = "bob-token-IF5K6O0mFF-VJb1wU4jNkKv_CIUnV6sgx";
+
+/// The built-in users: `alice@example.org` and `bob@example.org`, both active,
+/// with fixed UUIDs and tokens ([`ALICE_TOKEN`], [`BOB_TOKEN`]) so that docs
+/// and demos can quote them.
+pub fn default_users() -> Vec<UserSpec> {
+    vec![
+        UserSpec {
+            uuid: ALICE_UUID.to_owned(),
+            name: "alice@example.org".to_owned(),
+            realname: Some("Alice Example".to_owned()),
+            token: ALICE_TOKEN.to_owned(),
+            active: true,
+        },
+        UserSpec {
+            uuid: BOB_UUID.to_owned(),
+            name: "bob@example.org".to_owned(),
+            realname: Some("Bob Example".to_owned()),
+            token: BOB_TOKEN.to_owned(),
+            active: true,
+        },
+    ]
+}
+
+/// Reads a users file: a JSON array of [`UserSpec`] objects.
+///
+/// The error names the file and says what is wrong (unreadable, invalid
+/// JSON with line and column, unknown or missing field, duplicate token…).
+pub fn load_users(path: &Path) -> Result<Vec<UserSpec>, SimError> {
+    let file_error = |message: String| SimError::UsersFile {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| file_error(format!("cannot read: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| file_error(format!("invalid JSON: {e}")))?;
+    let serde_json::Value::Array(items) = value else {
+        return Err(file_error(
+            "expected a JSON array of users ([{\"uuid\": …, \"name\": …, \"token\": …}, …])"
+                .to_owned(),
+        ));
+    };
+    let mut users = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let user: UserSpec = serde_json::from_value(item)
+            .map_err(|e| file_error(format!("user #{}: {e}", index + 1)))?;
+        users.push(user);
+    }
+    validate_users(&users).map_err(|e| match e {
+        SimError::InvalidUsers(message) => file_error(message),
+        other => other,
+    })?;
+    Ok(users)
+}
+
+/// Checks that a user list can be served: at least one user, no empty or
+/// non-printable fields, no duplicate UUIDs, display names or tokens.
+pub(crate) fn validate_users(users: &[UserSpec]) -> Result<(), SimError> {
+    if users.is_empty() {
+        return Err(SimError::InvalidUsers("no users configured".to_owned()));
+    }
+    let mut uuids = HashSet::new();
+    let mut names = HashSet::new();
+    let mut tokens = HashSet::new();
+    for (index, user) in users.iter().enumerate() {
+        let which = format!("user #{} ({})", index + 1, user.name);
+        for (field, value) in [
+            ("uuid", &user.uuid),
+            ("name", &user.name),
+            ("token", &user.token),
+        ] {
+            if value.is_empty() {
+                return Err(SimError::InvalidUsers(format!("{which}: empty {field}")));
+            }
+            if !value.bytes().all(|b| b.is_ascii_graphic()) && field != "name" {
+                return Err(SimError::InvalidUsers(format!(
+                    "{which}: {field} must be printable ASCII without spaces"
+                )));
+            }
+        }
+        if !uuids.insert(user.uuid.as_str()) {
+            return Err(SimError::InvalidUsers(format!(
+                "{which}: duplicate uuid {}",
+                user.uuid
+            )));
+        }
+        if !names.insert(user.name.to_lowercase()) {
+            return Err(SimError::InvalidUsers(format!(
+                "{which}: duplicate name (display names are case-insensitive)"
+            )));
+        }
+        if !tokens.insert(user.token.as_str()) {
+            return Err(SimError::InvalidUsers(format!("{which}: duplicate token")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! A faithful local emulator of a [Synnefo](https://www.synnefo.org/) cloud
+//! (GRNET's ~okeanos): Astakos identity and account APIs today; Cyclades
+//! compute, network, block storage, Plankton images and Pithos+ storage are
+//! added service by service.
+//!
+//! The simulator is a real HTTP/1.1 server on the loopback interface. It lays
+//! its services out like a real deployment under one base URL
+//! (`/astakos/identity/v2.0`, `/astakos/account/v1.0`, `/cyclades/compute/v2.0`,
+//! `/cyclades/network`, `/cyclades/image`, `/cyclades/volume`,
+//! `/pithos/object-store/v1`), answers with the servers' exact status codes,
+//! cloudFault bodies and headers, records every request it receives, and can
+//! be told to misbehave ([`Faults`]) so that clients' retry and error paths can
+//! be tested.
+//!
+//! ```no_run
+//! use synnefo_sim::{FaultAction, FaultRule, Sim};
+//!
+//! # async fn demo() -> Result<(), synnefo_sim::SimError> {
+//! let sim = Sim::start().await?;
+//! println!("identity URL: {}", sim.identity_url());
+//! println!("token of {}: {}", sim.users()[0].name, sim.token());
+//!
+//! // The next two requests to the identity service fail with 503.
+//! sim.faults().push(
+//!     FaultRule::new(FaultAction::Status { status: 503, retry_after: Some("1".into()) })
+//!         .path_prefix("/astakos/identity")
+//!         .times(2),
+//! );
+//! // … run the client under test against sim.identity_url() …
+//! for request in sim.requests() {
+//!     println!("{} {} fault={:?}", request.method, request.target, request.fault);
+//! }
+//! sim.stop().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The `synnefo-sim` binary serves the same emulator from the command line
+//! (`synnefo-sim serve`), for trying clients offline.
+
+mod account;
+mod catalog;
+mod config;
+mod dates;
+mod error;
+mod fault_body;
+mod faults;
+mod form;
+mod identity;
+mod json;
+mod recording;
+mod request;
+mod response;
+mod router;
+mod server;
+mod state;
+mod versions;
+
+pub use config::{
+    ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, SimConfig, UserSpec, default_users, load_users,
+};
+pub use error::SimError;
+pub use faults::{FaultAction, FaultRule, Faults};
+pub use recording::RecordedRequest;
+pub use server::{Sim, SimHandle};

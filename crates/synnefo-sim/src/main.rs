@@ -1,0 +1,146 @@
+//! `synnefo-sim`: serve the Synnefo cloud emulator from the command line.
+//!
+//! ```text
+//! synnefo-sim serve [--host 127.0.0.1] [--port 8080] [--users FILE] [--seed N]
+//! synnefo-sim users            # the built-in users as JSON, a template for --users
+//! ```
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use synnefo_sim::{Sim, SimConfig, default_users, load_users};
+
+/// A local emulator of a Synnefo cloud (Astakos, Cyclades, Pithos+, Plankton).
+#[derive(Debug, Parser)]
+#[command(name = "synnefo-sim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the emulated cloud until Ctrl-C or SIGTERM.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// Port to listen on (0 = any free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// JSON file with the users (an array like `synnefo-sim users` prints).
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        /// Seed for random decisions (fault injection dice).
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
+    /// Print the built-in users as JSON (a template for `serve --users`).
+    Users,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Users => match serde_json::to_string_pretty(&default_users()) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("synnefo-sim: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve {
+            host,
+            port,
+            users,
+            seed,
+        } => {
+            init_logging();
+            let users = match users {
+                Some(path) => match load_users(&path) {
+                    Ok(users) => users,
+                    Err(error) => {
+                        eprintln!("synnefo-sim: {error}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => default_users(),
+            };
+            let config = SimConfig {
+                users,
+                host,
+                port,
+                seed,
+            };
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(error) => {
+                    eprintln!("synnefo-sim: cannot start the runtime: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            runtime.block_on(serve(config))
+        }
+    }
+}
+
+/// Logs requests at info level to stderr (`RUST_LOG` overrides).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+async fn serve(config: SimConfig) -> ExitCode {
+    let sim = match Sim::start_with(config).await {
+        Ok(sim) => sim,
+        Err(error) => {
+            eprintln!("synnefo-sim: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("synnefo-sim listening on {}", sim.base_url());
+    println!("identity URL: {}", sim.identity_url());
+    for user in sim.users() {
+        println!("user {} uuid={} token={}", user.name, user.uuid, user.token);
+    }
+    wait_for_signal().await;
+    tracing::info!("stopping");
+    sim.stop().await;
+    ExitCode::SUCCESS
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

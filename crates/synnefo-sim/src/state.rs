@@ -1,0 +1,87 @@
+//! State shared by every request of one simulator.
+//!
+//! Services added later (compute, network, volume, image, Pithos) keep their
+//! stores here as further fields, each behind its own lock.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::catalog::service_catalog;
+use crate::config::UserSpec;
+
+/// Everything the request handlers read or change.
+#[derive(Debug)]
+pub(crate) struct SimState {
+    /// `http://host:port`, no trailing slash.
+    pub(crate) base_url: String,
+    /// The Astakos users.
+    pub(crate) users: UserDirectory,
+    /// When every user token expires (start time + 30 days).
+    pub(crate) token_expires: OffsetDateTime,
+    /// The service catalog (computed once, like Astakos caches it).
+    pub(crate) catalog: Value,
+}
+
+/// Lifetime of user tokens (`ASTAKOS_AUTH_TOKEN_DURATION`, 720 hours).
+pub(crate) const TOKEN_LIFETIME: time::Duration = time::Duration::days(30);
+
+impl SimState {
+    /// The state of a freshly started deployment at `base_url`.
+    pub(crate) fn new(base_url: String, users: Vec<UserSpec>, now: OffsetDateTime) -> Self {
+        let catalog = service_catalog(&base_url);
+        Self {
+            base_url,
+            users: UserDirectory::new(users),
+            token_expires: now + TOKEN_LIFETIME,
+            catalog,
+        }
+    }
+}
+
+/// Users indexed by token, UUID and lower-cased display name.
+#[derive(Debug)]
+pub(crate) struct UserDirectory {
+    users: Vec<UserSpec>,
+    by_token: HashMap<String, usize>,
+    by_uuid: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl UserDirectory {
+    /// Indexes `users` (assumed validated: no duplicates).
+    pub(crate) fn new(users: Vec<UserSpec>) -> Self {
+        let mut by_token = HashMap::new();
+        let mut by_uuid = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (index, user) in users.iter().enumerate() {
+            by_token.insert(user.token.clone(), index);
+            by_uuid.insert(user.uuid.clone(), index);
+            by_name.insert(user.name.to_lowercase(), index);
+        }
+        Self {
+            users,
+            by_token,
+            by_uuid,
+            by_name,
+        }
+    }
+
+    /// The user owning `token`.
+    pub(crate) fn by_token(&self, token: &str) -> Option<&UserSpec> {
+        self.by_token.get(token).map(|&i| &self.users[i])
+    }
+
+    /// The user with this UUID.
+    pub(crate) fn by_uuid(&self, uuid: &str) -> Option<&UserSpec> {
+        self.by_uuid.get(uuid).map(|&i| &self.users[i])
+    }
+
+    /// The user with this display name, compared case-insensitively.
+    pub(crate) fn by_name(&self, name: &str) -> Option<&UserSpec> {
+        self.by_name
+            .get(&name.to_lowercase())
+            .map(|&i| &self.users[i])
+    }
+}
