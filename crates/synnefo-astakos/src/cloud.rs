@@ -140,7 +140,7 @@ impl Cloud {
     pub fn client_at<S: Service>(&self, url: &str) -> Result<S> {
         let url = normalize_endpoint_url(url, S::DEFAULT_VERSION);
         let endpoint = self.http.endpoint(&url, Some(self.token.clone()))?;
-        Ok(S::from_endpoint(endpoint))
+        Ok(S::for_user(endpoint, &self.user.id))
     }
 
     /// Display names of the given UUIDs, asking the cloud only for those not

@@ -16,6 +16,14 @@ pub trait Service: Sized {
     const DEFAULT_VERSION: &'static str;
     /// Builds the client on a ready endpoint (base URL already normalised).
     fn from_endpoint(endpoint: Endpoint) -> Self;
+
+    /// Builds the client for an authenticated user. Services whose URLs
+    /// name the user (Pithos+ puts the account UUID in every path) override
+    /// it; the others need only the endpoint.
+    fn for_user(endpoint: Endpoint, user_uuid: &str) -> Self {
+        let _ = user_uuid;
+        Self::from_endpoint(endpoint)
+    }
 }
 
 /// Normalises a service URL the way kamaki does: trailing `/` removed, and

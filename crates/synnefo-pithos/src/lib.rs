@@ -1,6 +1,15 @@
-//! Pithos+ object storage client: the Swift-compatible base and the Pithos+
-//! extensions (hashmaps, deduplicating upload, sharing, publishing,
-//! versions, groups, policies).
+//! Pithos+ object storage for Synnefo clouds.
 //!
-//! This crate is a placeholder in the workspace; its client lands with the
-//! Pithos issue.
+//! - [`PithosClient`]: accounts, containers and objects, with typed
+//!   results for every operation of kamaki's storage and Pithos clients.
+//! - Block hashing and the Merkle root ([`hash`]), as the server computes
+//!   them.
+
+mod account;
+mod client;
+mod container;
+pub mod hash;
+mod models;
+mod object;
+
+pub use client::PithosClient;

@@ -1,0 +1,1 @@
+//! Pithos+ account operations (in progress).

@@ -1,0 +1,1 @@
+//! Pithos+ container operations (in progress).

@@ -1,0 +1,1 @@
+//! Pithos+ models operations (in progress).

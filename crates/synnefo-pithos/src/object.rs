@@ -1,0 +1,1 @@
+//! Pithos+ object operations (in progress).
