@@ -2,7 +2,7 @@
 //! timeouts, retries, tracing and error mapping.
 
 use crate::config::ClientConfig;
-use crate::error::{Error, HttpError, Result, TransportError, TransportErrorKind};
+use crate::error::{BoxError, Error, HttpError, Result, TransportError, TransportErrorKind};
 use crate::fault::CloudFault;
 use crate::hyper_transport::HyperTransport;
 use crate::redact::{excerpt, format_headers, redact_all, redact_url};
@@ -11,12 +11,12 @@ use crate::response::{Origin, Response, StreamingResponse};
 use crate::retry::{backoff, is_retryable_failure, is_retryable_status, retry_after};
 use crate::secret::Token;
 use crate::transport::{
-    RequestBody, ResponseBody, Transport, TransportFailure, classify_body_error,
+    BoxFuture, RequestBody, ResponseBody, Transport, TransportFailure, classify_body_error,
 };
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode, Uri};
-use http_body_util::{BodyExt, Empty, Full, Limited};
+use http_body_util::{BodyExt, Empty, Full};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -195,7 +195,10 @@ impl HttpClient {
                 let bytes = body
                     .collect()
                     .await
-                    .map_err(|e| TransportFailure::new(classify_body_error(e.as_ref()), e))?
+                    .map_err(|e: BoxError| TransportFailure {
+                        kind: classify_body_error(e.as_ref()),
+                        source: e,
+                    })?
                     .to_bytes();
                 ExchangeBody::Buffered(bytes)
             } else {
@@ -292,11 +295,10 @@ impl HttpClient {
         let body = match exchange.body {
             ExchangeBody::Buffered(bytes) => bytes,
             ExchangeBody::Streaming(body) => {
-                let read = Limited::new(body, ERROR_BODY_LIMIT).collect();
-                match tokio::time::timeout(self.inner.config.read_timeout, read).await {
-                    Ok(Ok(collected)) => collected.to_bytes(),
-                    _ => Bytes::new(),
-                }
+                let read = read_error_body(body);
+                tokio::time::timeout(self.inner.config.read_timeout, read)
+                    .await
+                    .unwrap_or_default()
             }
         };
         let redacted = excerpt(&body, &origin.secrets);
@@ -341,6 +343,24 @@ fn secrets_of(token: Option<&Token>, request: &Request) -> Vec<Token> {
         .chain(request.secrets())
         .cloned()
         .collect()
+}
+
+/// Reads the start of an error body, up to [`ERROR_BODY_LIMIT`]; a body
+/// that fails midway keeps what arrived.
+async fn read_error_body(mut body: ResponseBody) -> Bytes {
+    let mut collected = Vec::new();
+    while collected.len() < ERROR_BODY_LIMIT {
+        match body.frame().await {
+            Some(Ok(frame)) => {
+                if let Ok(data) = frame.into_data() {
+                    collected.extend_from_slice(&data);
+                }
+            }
+            _ => break,
+        }
+    }
+    collected.truncate(ERROR_BODY_LIMIT);
+    Bytes::from(collected)
 }
 
 /// Whether the method carries a body, so an empty one is announced with
@@ -435,7 +455,14 @@ impl Endpoint {
     /// [`Error::Http`] for a status the request does not accept,
     /// [`Error::Transport`] when the exchange fails after the allowed
     /// retries, [`Error::Config`] for a request that cannot be built.
-    pub async fn send(&self, request: Request) -> Result<Response> {
+    pub fn send(&self, request: Request) -> BoxFuture<'_, Result<Response>> {
+        // Boxed so that callers holding many of these futures (parallel
+        // block transfers) get a plain `Send` future, whatever the body of
+        // the exchange holds.
+        Box::pin(self.send_inner(request))
+    }
+
+    async fn send_inner(&self, request: Request) -> Result<Response> {
         let exchange = self
             .http
             .execute(&self.base_url, self.token.as_ref(), &request, true)
@@ -467,7 +494,11 @@ impl Endpoint {
     ///
     /// # Errors
     /// As [`Endpoint::send`].
-    pub async fn send_streaming(&self, request: Request) -> Result<StreamingResponse> {
+    pub fn send_streaming(&self, request: Request) -> BoxFuture<'_, Result<StreamingResponse>> {
+        Box::pin(self.send_streaming_inner(request))
+    }
+
+    async fn send_streaming_inner(&self, request: Request) -> Result<StreamingResponse> {
         let exchange = self
             .http
             .execute(&self.base_url, self.token.as_ref(), &request, false)

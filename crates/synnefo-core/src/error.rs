@@ -43,6 +43,15 @@ pub enum Error {
         /// The value we found.
         actual: String,
     },
+    /// A local file operation failed (reading an upload, writing a download).
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, naming the file.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The service catalog lacks what was asked for, or holds it ambiguously.
     #[error("service catalog: {0}")]
     Catalog(String),
@@ -282,11 +291,20 @@ impl Error {
                 Some("the URL may not point to a Synnefo service of the expected type")
             }
             Error::Integrity { .. } => Some("the data changed or was corrupted: try again"),
+            Error::Io { .. } => Some("check the path, its permissions and the free space"),
             Error::Catalog(_) => Some(
                 "list what the cloud offers with `snf endpoint list`, or set the service URL in the config",
             ),
             Error::Config(_) => None,
             Error::WaitTimeout { .. } => Some("wait longer with a bigger timeout"),
+        }
+    }
+
+    /// An [`Error::Io`] with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
         }
     }
 

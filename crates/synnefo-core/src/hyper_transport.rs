@@ -2,7 +2,7 @@
 //! hyper-rustls.
 
 use crate::config::ClientConfig;
-use crate::error::{Result, TransportErrorKind};
+use crate::error::{BoxError, Result, TransportErrorKind};
 use crate::tls;
 use crate::transport::{BoxFuture, RequestBody, ResponseBody, Transport, TransportFailure};
 use http_body_util::BodyExt;
@@ -59,7 +59,8 @@ impl Transport for HyperTransport {
     ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, TransportFailure>> {
         Box::pin(async move {
             match self.client.request(request).await {
-                Ok(response) => Ok(response.map(|body| body.map_err(Into::into).boxed_unsync())),
+                Ok(response) => Ok(response
+                    .map(|body| body.map_err(|e| -> BoxError { Box::new(e) }).boxed_unsync())),
                 Err(error) => {
                     let kind = classify_client_error(&error);
                     Err(TransportFailure::new(kind, error))

@@ -11,5 +11,9 @@ mod container;
 pub mod hash;
 mod models;
 mod object;
+mod transfer;
 
 pub use client::PithosClient;
+pub use transfer::{
+    DownloadOptions, DownloadOutcome, Progress, TransferEvent, UploadOptions, UploadOutcome,
+};

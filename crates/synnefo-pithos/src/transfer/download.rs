@@ -1,0 +1,463 @@
+//! Download by hashmap: fetch the distinct blocks in parallel, verify each
+//! against its hash, write it at every offset that holds it.
+//!
+//! A file download writes into a hidden partial file next to the target
+//! and renames it into place only when every block is verified, so a failed
+//! download never leaves a file that looks whole. Running it again resumes:
+//! blocks already right in the partial file are kept.
+
+use super::fileio::{read_at, write_at};
+use super::progress::{Progress, TransferEvent, emit};
+use super::remote::{Conditions, RemoteHashmap};
+use crate::PithosClient;
+use crate::hash::{BlockHash, block_hash, to_hex};
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt};
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use synnefo_core::{Error, Result};
+
+/// How to download.
+#[derive(Clone, Debug)]
+pub struct DownloadOptions {
+    /// Blocks fetched at once (default 8); memory use is about this many
+    /// blocks.
+    pub concurrency: usize,
+    /// A specific version instead of the current one.
+    pub version: Option<String>,
+    /// Download only if the object's hash is this one (412 otherwise).
+    pub if_match: Option<String>,
+    /// Download only if the object's hash is not this one.
+    pub if_none_match: Option<String>,
+    /// Download only if changed since this HTTP date.
+    pub if_modified_since: Option<String>,
+    /// Download only if not changed since this HTTP date.
+    pub if_unmodified_since: Option<String>,
+    /// Replace an existing target file (default: refuse).
+    pub overwrite: bool,
+    /// Keep and reuse a partial file from an earlier attempt (default on).
+    pub resume: bool,
+    /// Progress callback.
+    pub progress: Option<Progress>,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        DownloadOptions {
+            concurrency: 8,
+            version: None,
+            if_match: None,
+            if_none_match: None,
+            if_modified_since: None,
+            if_unmodified_since: None,
+            overwrite: false,
+            resume: true,
+            progress: None,
+        }
+    }
+}
+
+impl DownloadOptions {
+    fn conditions(&self) -> Conditions<'_> {
+        Conditions {
+            version: self.version.as_deref(),
+            if_match: self.if_match.as_deref(),
+            if_none_match: self.if_none_match.as_deref(),
+            if_modified_since: self.if_modified_since.as_deref(),
+            if_unmodified_since: self.if_unmodified_since.as_deref(),
+        }
+    }
+}
+
+/// What a download did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DownloadOutcome {
+    /// The data was written.
+    Downloaded {
+        /// The object's size.
+        size: u64,
+        /// The object's hash (Merkle root, hex).
+        etag: Option<String>,
+        /// Distinct blocks fetched from the server.
+        blocks_fetched: usize,
+        /// Bytes fetched from the server.
+        bytes_fetched: u64,
+        /// Blocks found already right in a partial file.
+        blocks_reused: usize,
+    },
+    /// A condition (`If-None-Match`, `If-Modified-Since`) said the object
+    /// has not changed; nothing was written.
+    NotModified,
+}
+
+/// Where each distinct block goes.
+struct Plan {
+    hashmap: RemoteHashmap,
+    /// Distinct hash → the offsets holding it.
+    positions: Vec<(BlockHash, Vec<u64>)>,
+}
+
+impl Plan {
+    fn new(hashmap: RemoteHashmap) -> Plan {
+        let mut order: Vec<BlockHash> = Vec::new();
+        let mut offsets: HashMap<BlockHash, Vec<u64>> = HashMap::new();
+        if hashmap.size > 0 {
+            for (index, hash) in hashmap.hashes.iter().enumerate() {
+                let offset = index as u64 * hashmap.block_size as u64;
+                offsets
+                    .entry(*hash)
+                    .or_insert_with(|| {
+                        order.push(*hash);
+                        Vec::new()
+                    })
+                    .push(offset);
+            }
+        }
+        let positions = order
+            .into_iter()
+            .map(|hash| {
+                let list = offsets.remove(&hash).unwrap_or_default();
+                (hash, list)
+            })
+            .collect();
+        Plan { hashmap, positions }
+    }
+
+    fn block_len(&self, offset: u64) -> u64 {
+        (self.hashmap.size - offset).min(self.hashmap.block_size as u64)
+    }
+}
+
+impl PithosClient {
+    /// Downloads `container/object` into the file `target`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the target exists and `overwrite` is off,
+    /// [`Error::Http`] (404 no object, 412 a condition failed or the object
+    /// changed during the download), [`Error::Integrity`] for a block that
+    /// does not match its hash, [`Error::Io`] for local failures. On error
+    /// the target is untouched and the partial file is kept for resuming.
+    pub async fn download_file(
+        &self,
+        container: &str,
+        object: &str,
+        target: &Path,
+        options: &DownloadOptions,
+    ) -> Result<DownloadOutcome> {
+        if !options.overwrite && tokio::fs::try_exists(target).await.unwrap_or(false) {
+            return Err(Error::Config(format!(
+                "{} already exists: choose another name or allow overwriting",
+                target.display()
+            )));
+        }
+        let Some(hashmap) = self
+            .get_hashmap(container, object, &options.conditions())
+            .await?
+        else {
+            return Ok(DownloadOutcome::NotModified);
+        };
+        let plan = Arc::new(Plan::new(hashmap));
+        emit(
+            options.progress.as_ref(),
+            TransferEvent::Total(plan.hashmap.size),
+        );
+        let partial = partial_path(target);
+        let file = open_partial(&partial, plan.hashmap.size, options.resume).await?;
+        let reused = if options.resume {
+            find_reusable(&file, &plan, &partial, options.progress.as_ref()).await?
+        } else {
+            HashMap::new()
+        };
+        let blocks_reused = reused.len();
+        let mut fetched = 0;
+        let mut bytes_fetched = 0;
+        let etag = plan.hashmap.etag.clone();
+        let version = options.version.clone();
+        let progress = options.progress.clone();
+        let jobs = plan.positions.iter().map(|(hash, offsets)| {
+            let local = reused.get(hash).copied();
+            (*hash, offsets.clone(), local)
+        });
+        let mut results = futures_util::stream::iter(jobs)
+            .map(|(hash, offsets, local)| {
+                let file = file.clone();
+                let plan = plan.clone();
+                let etag = etag.clone();
+                let version = version.clone();
+                let partial = partial.clone();
+                let progress = progress.clone();
+                async move {
+                    let first = offsets[0];
+                    let len = plan.block_len(first);
+                    let (data, fetched) = match local {
+                        Some(source) => (read_local(&file, source, len, &partial).await?, false),
+                        None => {
+                            let data = self
+                                .get_block(
+                                    container,
+                                    object,
+                                    first,
+                                    len,
+                                    etag.as_deref(),
+                                    version.as_deref(),
+                                )
+                                .await?;
+                            emit(progress.as_ref(), TransferEvent::Received(len));
+                            (data, true)
+                        }
+                    };
+                    let data = verify_block(data, hash, first, container, object).await?;
+                    let targets: Vec<u64> =
+                        offsets.into_iter().filter(|o| Some(*o) != local).collect();
+                    write_block(&file, data, targets, &partial).await?;
+                    Ok::<_, Error>(if fetched { Some(len) } else { None })
+                }
+            })
+            .buffer_unordered(options.concurrency.max(1));
+        while let Some(result) = results.next().await {
+            if let Some(len) = result? {
+                fetched += 1;
+                bytes_fetched += len;
+            }
+        }
+        drop(results);
+        finish(file, &partial, target).await?;
+        Ok(DownloadOutcome::Downloaded {
+            size: plan.hashmap.size,
+            etag: plan.hashmap.etag.clone(),
+            blocks_fetched: fetched,
+            bytes_fetched,
+            blocks_reused,
+        })
+    }
+
+    /// Downloads `container/object` as a stream of verified chunks, in
+    /// order, fetching up to `concurrency` blocks ahead; `None` when a
+    /// condition says the object has not changed.
+    ///
+    /// # Errors
+    /// As [`PithosClient::download_file`]; errors after the first chunk
+    /// arrive through the stream, so a consumer never takes a cut stream for
+    /// a whole one.
+    pub async fn download_stream(
+        &self,
+        container: &str,
+        object: &str,
+        options: &DownloadOptions,
+    ) -> Result<Option<impl Stream<Item = Result<Bytes>> + Send + 'static>> {
+        let Some(hashmap) = self
+            .get_hashmap(container, object, &options.conditions())
+            .await?
+        else {
+            return Ok(None);
+        };
+        emit(
+            options.progress.as_ref(),
+            TransferEvent::Total(hashmap.size),
+        );
+        let plan = Arc::new(Plan::new(hashmap));
+        let blocks: Vec<(u64, BlockHash)> = if plan.hashmap.size == 0 {
+            Vec::new()
+        } else {
+            plan.hashmap
+                .hashes
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (i as u64 * plan.hashmap.block_size as u64, *h))
+                .collect()
+        };
+        let etag = plan.hashmap.etag.clone();
+        let version = options.version.clone();
+        let progress = options.progress.clone();
+        let container = container.to_owned();
+        let object = object.to_owned();
+        let client = self.clone();
+        let stream = futures_util::stream::iter(blocks)
+            .map(move |(offset, hash)| {
+                let client = client.clone();
+                let plan = plan.clone();
+                let etag = etag.clone();
+                let version = version.clone();
+                let progress = progress.clone();
+                let container = container.clone();
+                let object = object.clone();
+                async move {
+                    let len = plan.block_len(offset);
+                    let data = client
+                        .get_block(
+                            &container,
+                            &object,
+                            offset,
+                            len,
+                            etag.as_deref(),
+                            version.as_deref(),
+                        )
+                        .await?;
+                    emit(progress.as_ref(), TransferEvent::Received(len));
+                    verify_block(data, hash, offset, &container, &object).await
+                }
+            })
+            .buffered(options.concurrency.max(1));
+        Ok(Some(stream))
+    }
+
+    /// Downloads `container/object` into memory, verified; `None` when a
+    /// condition says the object has not changed.
+    ///
+    /// # Errors
+    /// As [`PithosClient::download_stream`].
+    pub async fn download_bytes(
+        &self,
+        container: &str,
+        object: &str,
+        options: &DownloadOptions,
+    ) -> Result<Option<Bytes>> {
+        let Some(stream) = self.download_stream(container, object, options).await? else {
+            return Ok(None);
+        };
+        let buffer = stream
+            .try_fold(BytesMut::new(), |mut buffer, chunk| async move {
+                buffer.extend_from_slice(&chunk);
+                Ok(buffer)
+            })
+            .await?;
+        Ok(Some(buffer.freeze()))
+    }
+}
+
+/// The hidden partial file next to `target`: `.name.snf-partial`.
+pub(crate) fn partial_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".into());
+    target.with_file_name(format!(".{name}.snf-partial"))
+}
+
+/// Opens (or creates) the partial file at the object's size.
+async fn open_partial(path: &Path, size: u64, resume: bool) -> Result<Arc<File>> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(!resume)
+            .open(&path)
+            .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        file.set_len(size)
+            .map_err(|e| Error::io(format!("cannot size {}", path.display()), e))?;
+        Ok(Arc::new(file))
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a file task failed: {e}")))?
+}
+
+/// Hashes the partial file's blocks; for each distinct hash already present
+/// somewhere, the offset that holds it.
+async fn find_reusable(
+    file: &Arc<File>,
+    plan: &Arc<Plan>,
+    path: &Path,
+    progress: Option<&Progress>,
+) -> Result<HashMap<BlockHash, u64>> {
+    let file = file.clone();
+    let plan = plan.clone();
+    let path = path.to_owned();
+    let progress = progress.cloned();
+    tokio::task::spawn_blocking(move || {
+        let mut found = HashMap::new();
+        let mut buf = vec![0u8; plan.hashmap.block_size];
+        for (hash, offsets) in &plan.positions {
+            for &offset in offsets {
+                let len = plan.block_len(offset) as usize;
+                read_at(&file, &mut buf[..len], offset)
+                    .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+                if block_hash(&buf[..len]) == *hash {
+                    found.insert(*hash, offset);
+                    emit(progress.as_ref(), TransferEvent::Skipped(len as u64));
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a file task failed: {e}")))?
+}
+
+async fn read_local(file: &Arc<File>, offset: u64, len: u64, path: &Path) -> Result<Bytes> {
+    let file = file.clone();
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut buf = vec![0u8; len as usize];
+        read_at(&file, &mut buf, offset)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        Ok(Bytes::from(buf))
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a file task failed: {e}")))?
+}
+
+/// Checks a block against its hash (on the blocking pool).
+async fn verify_block(
+    data: Bytes,
+    expected: BlockHash,
+    offset: u64,
+    container: &str,
+    object: &str,
+) -> Result<Bytes> {
+    let (data, actual) = tokio::task::spawn_blocking(move || {
+        let actual = block_hash(&data);
+        (data, actual)
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a hashing task failed: {e}")))?;
+    if actual != expected {
+        return Err(Error::Integrity {
+            what: format!("the block at byte {offset} of {container}/{object}"),
+            expected: to_hex(&expected),
+            actual: to_hex(&actual),
+        });
+    }
+    Ok(data)
+}
+
+async fn write_block(file: &Arc<File>, data: Bytes, offsets: Vec<u64>, path: &Path) -> Result<()> {
+    if offsets.is_empty() {
+        return Ok(());
+    }
+    let file = file.clone();
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        for offset in offsets {
+            write_at(&file, &data, offset)
+                .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a file task failed: {e}")))?
+}
+
+/// Flushes the partial file to disk and renames it into place.
+async fn finish(file: Arc<File>, partial: &Path, target: &Path) -> Result<()> {
+    let partial = partial.to_owned();
+    let target = target.to_owned();
+    tokio::task::spawn_blocking(move || {
+        file.sync_all()
+            .map_err(|e| Error::io(format!("cannot flush {}", partial.display()), e))?;
+        drop(file);
+        std::fs::rename(&partial, &target).map_err(|e| {
+            Error::io(
+                format!("cannot move {} to {}", partial.display(), target.display()),
+                e,
+            )
+        })
+    })
+    .await
+    .map_err(|e| Error::Config(format!("a file task failed: {e}")))?
+}

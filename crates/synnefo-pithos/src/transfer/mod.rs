@@ -1,0 +1,12 @@
+//! The transfer engine: deduplicating parallel upload and verified,
+//! resumable parallel download, with bounded memory and progress events.
+
+mod download;
+mod fileio;
+mod progress;
+mod remote;
+mod upload;
+
+pub use download::{DownloadOptions, DownloadOutcome};
+pub use progress::{Progress, TransferEvent};
+pub use upload::{UploadOptions, UploadOutcome};
