@@ -5,6 +5,9 @@
 //! - `demo`: starts synnefo-sim on a free loopback port, writes a throw-away
 //!   config, and runs a guided tour of `snf` against it.
 //! - `sim`: runs the emulator for manual use (`cargo xtask sim -- --port 8080`).
+//! - `bench pithos`: the transfer benchmark against the emulator.
+
+mod bench;
 
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("demo") => demo(),
         Some("sim") => sim(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -26,7 +30,8 @@ fn main() -> ExitCode {
                  ci     fmt check, clippy -D warnings, tests (nextest), cargo deny\n  \
                  test   the tests only (nextest, then doc tests)\n  \
                  demo   a guided tour of snf against a local synnefo-sim\n  \
-                 sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)"
+                 sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)\n  \
+                 bench  pithos [--sizes 1,4]: transfer benchmark against synnefo-sim"
             );
             return ExitCode::from(2);
         }
@@ -102,6 +107,24 @@ fn deny() -> Result<()> {
          `cargo deny check advisories`."
     );
     Ok(())
+}
+
+fn bench(args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("pithos") => {
+            let mut sizes = vec![1];
+            if let Some(i) = args.iter().position(|a| a == "--sizes") {
+                let list = args.get(i + 1).context("--sizes needs a list such as 1,4")?;
+                sizes = list
+                    .split(',')
+                    .map(|s| s.trim().parse::<u64>())
+                    .collect::<Result<_, _>>()
+                    .context("--sizes takes GiB counts such as 1,4")?;
+            }
+            bench::pithos(&root(), &sizes)
+        }
+        _ => bail!("usage: cargo xtask bench pithos [--sizes 1,4]"),
+    }
 }
 
 fn sim(extra: &[String]) -> Result<()> {

@@ -5,6 +5,7 @@ mod download;
 mod fileio;
 mod progress;
 mod remote;
+mod small;
 mod upload;
 
 pub use download::{DownloadOptions, DownloadOutcome};

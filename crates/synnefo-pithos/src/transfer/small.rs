@@ -1,0 +1,112 @@
+//! Small objects in one request each: a plain `PUT` with the data and a
+//! plain `GET`, both verified against the object hash, because for an
+//! object of one block the Merkle root is the block's own hash.
+
+use super::remote::expected_blocks;
+use crate::PithosClient;
+use crate::hash::{block_hash, from_hex, hashmap_of, merkle_root, to_hex};
+use bytes::Bytes;
+use synnefo_core::{Body, Error, Request, Result};
+
+/// Data up to this size always fits one block (Pithos blocks are MiBs), so
+/// its object hash is its block hash and needs no container lookup.
+pub(crate) const SMALL_OBJECT_LIMIT: usize = 64 * 1024;
+
+/// What a small `PUT` answered.
+pub(crate) struct SmallPut {
+    pub(crate) etag: String,
+    pub(crate) version: Option<String>,
+}
+
+impl PithosClient {
+    /// `PUT` of a small object with its data in the body; the server's hash
+    /// must equal ours.
+    pub(crate) async fn put_small(
+        &self,
+        container: &str,
+        object: &str,
+        data: Bytes,
+        headers: &[(String, String)],
+    ) -> Result<SmallPut> {
+        let expected = to_hex(&block_hash(&data));
+        let mut request = self.object_request(Request::put(), container, object);
+        for (name, value) in headers {
+            request = request.header(name, value)?;
+        }
+        let response = self
+            .endpoint()
+            .send(request.body(Body::Bytes(data)))
+            .await?;
+        let etag = response
+            .header("etag")
+            .map(|e| e.trim_matches('"').to_owned())
+            .unwrap_or_else(|| expected.clone());
+        if etag != expected {
+            return Err(Error::Integrity {
+                what: format!("{container}/{object} after upload"),
+                expected,
+                actual: etag,
+            });
+        }
+        Ok(SmallPut {
+            etag,
+            version: response.header("x-object-version").map(str::to_owned),
+        })
+    }
+
+    /// Reads a whole object with one `GET` and verifies it against its
+    /// `X-Object-Hash`: directly when it is one block, otherwise through the
+    /// hashmap (one more request). Best for small objects; large ones are
+    /// better served by [`PithosClient::download_file`] or
+    /// [`PithosClient::download_stream`], which hold one block per
+    /// concurrent fetch instead of the whole object.
+    ///
+    /// # Errors
+    /// [`Error::Http`] (404 and others), [`Error::Integrity`] when the data
+    /// does not match the object hash.
+    pub async fn get_object_verified(&self, container: &str, object: &str) -> Result<Bytes> {
+        let response = self
+            .endpoint()
+            .send(self.object_request(Request::get(), container, object))
+            .await?;
+        let hash = response
+            .header("x-object-hash")
+            .or_else(|| response.header("etag"))
+            .map(|h| h.trim_matches('"').to_owned())
+            .ok_or_else(|| response.invalid("the object hash (X-Object-Hash) is missing"))?;
+        let expected = from_hex(&hash)?;
+        let data = response.into_body();
+        let verified = tokio::task::spawn_blocking(move || {
+            let single = block_hash(&data) == expected;
+            (data, single)
+        })
+        .await
+        .map_err(|e| Error::Config(format!("a hashing task failed: {e}")))?;
+        let (data, single) = verified;
+        if single {
+            return Ok(data);
+        }
+        // More than one block (or a mismatch): check against the hashmap's
+        // block size.
+        let hashmap = self
+            .get_hashmap(container, object, &Default::default())
+            .await?
+            .ok_or_else(|| Error::Config("the server answered 304 without a condition".into()))?;
+        let block_size = hashmap.block_size;
+        let blocks = expected_blocks(data.len() as u64, block_size);
+        let (data, root) = tokio::task::spawn_blocking(move || {
+            let root = merkle_root(&hashmap_of(&data, block_size));
+            (data, root)
+        })
+        .await
+        .map_err(|e| Error::Config(format!("a hashing task failed: {e}")))?;
+        if root != expected || hashmap.size != data.len() as u64 {
+            return Err(Error::Integrity {
+                what: format!("{container}/{object} ({blocks} blocks)"),
+                expected: hash,
+                actual: to_hex(&root),
+            });
+        }
+        Ok(data)
+    }
+}
