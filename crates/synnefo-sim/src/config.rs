@@ -1,17 +1,24 @@
 //! Simulator configuration: listening address, users, random seed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::SimError;
 
+/// Default Pithos+ block size: 4 MiB.
+pub const DEFAULT_BLOCK_SIZE: usize = 4 * 1024 * 1024;
+
+/// Default Pithos+ account quota: 50 GiB.
+pub const DEFAULT_ACCOUNT_QUOTA: u64 = 50 * 1024 * 1024 * 1024;
+
 /// How to start a simulator.
 ///
 /// `SimConfig::default()` listens on `127.0.0.1` on a free port with the
-/// built-in users (see [`default_users`]) and a random seed.
+/// built-in users (see [`default_users`]) and a random seed; Pithos+ keeps
+/// its blocks in memory, uses 4 MiB blocks and gives every account 50 GiB.
 #[derive(Clone, Debug)]
 pub struct SimConfig {
     /// The Astakos users known to the simulated cloud (at least one).
@@ -24,8 +31,22 @@ pub struct SimConfig {
     pub host: IpAddr,
     /// Port to listen on; `0` picks any free port.
     pub port: u16,
-    /// Seed for every random decision (fault dice…); `None` = random.
+    /// Seed for every random decision (fault dice, object UUIDs, public
+    /// URL tokens, multipart boundaries); `None` = random.
     pub seed: Option<u64>,
+    /// Folder where Pithos+ keeps its blocks (one file per block, named by
+    /// its hex hash, under `blocks/`); `None` keeps them in memory. Blocks
+    /// already in the folder are known at start-up (metadata is not kept).
+    pub data_dir: Option<PathBuf>,
+    /// Pithos+ block size in bytes (`X-Container-Block-Size`), default
+    /// [`DEFAULT_BLOCK_SIZE`]; must not be zero.
+    pub block_size: usize,
+    /// Pithos+ quota of every account in bytes (`X-Account-Policy-Quota`),
+    /// default [`DEFAULT_ACCOUNT_QUOTA`]; `0` means unlimited.
+    pub account_quota: u64,
+    /// Per-user Pithos+ quotas in bytes, by user UUID, overriding
+    /// [`SimConfig::account_quota`].
+    pub account_quotas: BTreeMap<String, u64>,
 }
 
 impl Default for SimConfig {
@@ -35,6 +56,10 @@ impl Default for SimConfig {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             seed: None,
+            data_dir: None,
+            block_size: DEFAULT_BLOCK_SIZE,
+            account_quota: DEFAULT_ACCOUNT_QUOTA,
+            account_quotas: BTreeMap::new(),
         }
     }
 }

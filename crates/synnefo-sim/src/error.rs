@@ -20,6 +20,9 @@ pub enum SimError {
     /// The configured users are inconsistent (duplicates, empty fields…).
     #[error("invalid user list: {0}")]
     InvalidUsers(String),
+    /// A configuration value is unusable (e.g. a zero block size).
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
     /// The listening socket could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

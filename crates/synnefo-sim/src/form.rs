@@ -27,6 +27,87 @@ pub(crate) fn form_fields(req: &ApiRequest) -> Vec<(String, String)> {
     }
 }
 
+/// A file part of a `multipart/form-data` body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FilePart {
+    /// The part's `Content-Type` (`""` when it has none, like Django).
+    pub(crate) content_type: String,
+    /// The file data (a slice of the request body).
+    pub(crate) data: bytes::Bytes,
+}
+
+/// The file uploaded in field `field` of a `multipart/form-data` body
+/// (Django's `request.FILES[field]`: parts with a `filename`; the last one
+/// wins).
+pub(crate) fn multipart_file(req: &ApiRequest, field: &str) -> Option<FilePart> {
+    let content_type = req.content_type()?;
+    if !content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return None;
+    }
+    let delimiter = format!("--{}", boundary(&content_type)?);
+    let body = &req.body;
+    let mut found = None;
+    let mut at = find(body, delimiter.as_bytes())? + delimiter.len();
+    loop {
+        if body[at..].starts_with(b"--") {
+            break;
+        }
+        let start = at
+            + if body[at..].starts_with(b"\r\n") {
+                2
+            } else {
+                0
+            };
+        let end = match find(&body[start..], delimiter.as_bytes()) {
+            Some(offset) => start + offset,
+            None => break,
+        };
+        let part = &body[start..end];
+        if let Some(split) = find(part, b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&part[..split]);
+            let mut data_end = end;
+            if body[..data_end].ends_with(b"\r\n") {
+                data_end -= 2;
+            }
+            let data_start = (start + split + 4).min(data_end);
+            let header = |wanted: &str| {
+                head.lines().find_map(|line| {
+                    let (name, rest) = line.split_once(':')?;
+                    name.trim()
+                        .eq_ignore_ascii_case(wanted)
+                        .then(|| rest.trim().to_owned())
+                })
+            };
+            let mut name = None;
+            let mut is_file = false;
+            for param in header("content-disposition")
+                .unwrap_or_default()
+                .split(';')
+                .skip(1)
+            {
+                if let Some((k, v)) = param.trim().split_once('=') {
+                    match k.trim().to_ascii_lowercase().as_str() {
+                        "name" => name = Some(v.trim().trim_matches('"').to_owned()),
+                        "filename" => is_file = true,
+                        _ => {}
+                    }
+                }
+            }
+            if is_file && name.as_deref() == Some(field) {
+                found = Some(FilePart {
+                    content_type: header("content-type").unwrap_or_default(),
+                    data: body.slice(data_start..data_end),
+                });
+            }
+        }
+        at = end + delimiter.len();
+    }
+    found
+}
+
 /// The last value of `name` among `fields` (Django's `QueryDict.get`).
 pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields
@@ -158,6 +239,28 @@ mod tests {
         );
         let fields = form_fields(&req);
         assert_eq!(fields, vec![("a".to_owned(), "one".to_owned())]);
+    }
+
+    #[test]
+    fn multipart_files() {
+        let req = request(
+            "multipart/form-data; boundary=XyZ",
+            "--XyZ\r\nContent-Disposition: form-data; name=\"X-Object-Data\"\r\n\r\nnot a file\r\n\
+             --XyZ\r\nContent-Disposition: form-data; name=\"X-Object-Data\"; filename=\"x.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nfile\r\ndata\r\n--XyZ--\r\n",
+        );
+        let file = multipart_file(&req, "X-Object-Data").unwrap();
+        assert_eq!(file.content_type, "text/plain");
+        assert_eq!(&file.data[..], b"file\r\ndata");
+        assert!(multipart_file(&req, "other").is_none());
+        let empty = request(
+            "multipart/form-data; boundary=B",
+            "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"e\"\r\n\r\n\r\n--B--",
+        );
+        let file = multipart_file(&empty, "f").unwrap();
+        assert_eq!(file.content_type, "");
+        assert!(file.data.is_empty());
+        assert!(multipart_file(&request("multipart/form-data; boundary=B", "junk"), "f").is_none());
     }
 
     #[test]

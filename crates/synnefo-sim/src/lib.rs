@@ -1,7 +1,7 @@
 //! A faithful local emulator of a [Synnefo](https://www.synnefo.org/) cloud
-//! (GRNET's ~okeanos): Astakos identity and account APIs today; Cyclades
-//! compute, network, block storage, Plankton images and Pithos+ storage are
-//! added service by service.
+//! (GRNET's ~okeanos): Astakos identity and account APIs and the Pithos+
+//! object store today; Cyclades compute, network, block storage and Plankton
+//! images are added service by service.
 //!
 //! The simulator is a real HTTP/1.1 server on the loopback interface. It lays
 //! its services out like a real deployment under one base URL
@@ -11,6 +11,11 @@
 //! cloudFault bodies and headers, records every request it receives, and can
 //! be told to misbehave ([`Faults`]) so that clients' retry and error paths can
 //! be tested.
+//!
+//! Pithos+ ([`SimHandle::pithos_url`]) keeps accounts, containers, objects,
+//! versions, permissions and public URLs in memory and its content-addressed
+//! blocks in memory or, with [`SimConfig::data_dir`], one file per block;
+//! [`SimHandle::pithos_stats`] exposes counters for tests and benchmarks.
 //!
 //! ```no_run
 //! use synnefo_sim::{FaultAction, FaultRule, Sim};
@@ -39,6 +44,7 @@
 //! (`synnefo-sim serve`), for trying clients offline.
 
 mod account;
+mod body;
 mod catalog;
 mod config;
 mod dates;
@@ -48,6 +54,7 @@ mod faults;
 mod form;
 mod identity;
 mod json;
+mod pithos;
 mod recording;
 mod request;
 mod response;
@@ -57,9 +64,11 @@ mod state;
 mod versions;
 
 pub use config::{
-    ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, SimConfig, UserSpec, default_users, load_users,
+    ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, DEFAULT_ACCOUNT_QUOTA, DEFAULT_BLOCK_SIZE,
+    SimConfig, UserSpec, default_users, load_users,
 };
 pub use error::SimError;
 pub use faults::{FaultAction, FaultRule, Faults};
+pub use pithos::PithosStats;
 pub use recording::RecordedRequest;
 pub use server::{Sim, SimHandle};

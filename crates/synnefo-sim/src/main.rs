@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! synnefo-sim serve [--host 127.0.0.1] [--port 8080] [--users FILE] [--seed N]
+//!                   [--data-dir DIR] [--block-size BYTES] [--account-quota BYTES]
 //! synnefo-sim users            # the built-in users as JSON, a template for --users
 //! ```
 
@@ -10,7 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use synnefo_sim::{Sim, SimConfig, default_users, load_users};
+use synnefo_sim::{
+    DEFAULT_ACCOUNT_QUOTA, DEFAULT_BLOCK_SIZE, Sim, SimConfig, default_users, load_users,
+};
 
 /// A local emulator of a Synnefo cloud (Astakos, Cyclades, Pithos+, Plankton).
 #[derive(Debug, Parser)]
@@ -33,9 +36,20 @@ enum Command {
         /// JSON file with the users (an array like `synnefo-sim users` prints).
         #[arg(long, value_name = "FILE")]
         users: Option<PathBuf>,
-        /// Seed for random decisions (fault injection dice).
+        /// Seed for random decisions (fault injection dice, Pithos UUIDs and
+        /// public URL tokens).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Keep Pithos blocks on disk under DIR/blocks (one file per block)
+        /// instead of in memory; blocks already there are reused.
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// Pithos block size in bytes.
+        #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_BLOCK_SIZE)]
+        block_size: usize,
+        /// Pithos quota of every account in bytes (0 = unlimited).
+        #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ACCOUNT_QUOTA)]
+        account_quota: u64,
     },
     /// Print the built-in users as JSON (a template for `serve --users`).
     Users,
@@ -59,6 +73,9 @@ fn main() -> ExitCode {
             port,
             users,
             seed,
+            data_dir,
+            block_size,
+            account_quota,
         } => {
             init_logging();
             let users = match users {
@@ -76,6 +93,10 @@ fn main() -> ExitCode {
                 host,
                 port,
                 seed,
+                data_dir,
+                block_size,
+                account_quota,
+                ..SimConfig::default()
             };
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -116,6 +137,7 @@ async fn serve(config: SimConfig) -> ExitCode {
     for user in sim.users() {
         println!("user {} uuid={} token={}", user.name, user.uuid, user.token);
     }
+    println!("pithos URL: {}", sim.pithos_url());
     wait_for_signal().await;
     tracing::info!("stopping");
     sim.stop().await;

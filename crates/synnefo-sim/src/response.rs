@@ -1,11 +1,14 @@
 //! Responses of the service modules and the headers every API response gets.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::body::ResponseBody;
 use crate::dates::http_date;
 use crate::fault_body::Fault;
 use crate::json::to_python_json;
@@ -23,10 +26,10 @@ pub(crate) struct ApiResponse {
     pub(crate) status: StatusCode,
     /// Service-specific headers (`Allow`, `Retry-After`…).
     pub(crate) headers: HeaderMap,
-    /// The whole body (dropped on the wire for `HEAD`).
-    pub(crate) body: Bytes,
+    /// The body (dropped on the wire for `HEAD`).
+    pub(crate) body: ResponseBody,
     /// The `Content-Type`.
-    pub(crate) content_type: &'static str,
+    pub(crate) content_type: Cow<'static, str>,
 }
 
 /// Maps a numeric status to a `StatusCode` (invalid ones become 500).
@@ -40,8 +43,8 @@ impl ApiResponse {
         Self {
             status: status_code(status),
             headers: HeaderMap::new(),
-            body: Bytes::from(to_python_json(value)),
-            content_type: JSON_CONTENT_TYPE,
+            body: ResponseBody::Full(Bytes::from(to_python_json(value))),
+            content_type: Cow::Borrowed(JSON_CONTENT_TYPE),
         }
     }
 
@@ -50,8 +53,22 @@ impl ApiResponse {
         Self {
             status: status_code(status),
             headers: HeaderMap::new(),
-            body: Bytes::new(),
-            content_type: JSON_CONTENT_TYPE,
+            body: ResponseBody::empty(),
+            content_type: Cow::Borrowed(JSON_CONTENT_TYPE),
+        }
+    }
+
+    /// A response with any body and content type.
+    pub(crate) fn with_body(
+        status: u16,
+        content_type: impl Into<Cow<'static, str>>,
+        body: ResponseBody,
+    ) -> Self {
+        Self {
+            status: status_code(status),
+            headers: HeaderMap::new(),
+            body,
+            content_type: content_type.into(),
         }
     }
 
@@ -64,9 +81,10 @@ impl ApiResponse {
     }
 
     /// Adds the headers every API response carries (`Content-Type`,
-    /// `Content-Length`, `Vary`, `Cache-Control`, `Expires`) and returns the
-    /// parts to send. `Content-Length` is the full body length even for `HEAD`.
-    pub(crate) fn finish(self, now: OffsetDateTime) -> (StatusCode, HeaderMap, Bytes) {
+    /// `Content-Length` when the length is known, `Vary`, `Cache-Control`,
+    /// `Expires`) and returns the parts to send. `Content-Length` is the full
+    /// body length even for `HEAD`.
+    pub(crate) fn finish(self, now: OffsetDateTime) -> (StatusCode, HeaderMap, ResponseBody) {
         let Self {
             status,
             mut headers,
@@ -74,10 +92,19 @@ impl ApiResponse {
             content_type,
         } = self;
         if status == StatusCode::NOT_MODIFIED || status == StatusCode::NO_CONTENT {
-            body = Bytes::new();
+            body = ResponseBody::empty();
         }
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        let content_type = HeaderValue::from_str(&content_type)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+        headers.insert(header::CONTENT_TYPE, content_type);
+        match body.len() {
+            Some(len) => {
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            }
+            None => {
+                headers.remove(header::CONTENT_LENGTH);
+            }
+        }
         headers.insert(header::VARY, HeaderValue::from_static("X-Auth-Token"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(NEVER_CACHE));
         if let Ok(expires) = HeaderValue::from_str(&http_date(now)) {
@@ -113,7 +140,7 @@ mod tests {
         assert_eq!(headers[header::CONTENT_TYPE], JSON_CONTENT_TYPE);
         assert_eq!(
             headers[header::CONTENT_LENGTH],
-            body.len().to_string().as_str()
+            body.len().unwrap_or(0).to_string().as_str()
         );
         assert_eq!(headers[header::VARY], "X-Auth-Token");
         assert_eq!(headers[header::CACHE_CONTROL], NEVER_CACHE);

@@ -10,7 +10,7 @@ use crate::fault_body::Fault;
 use crate::request::ApiRequest;
 use crate::response::{ApiResponse, ApiResult};
 use crate::state::SimState;
-use crate::{account, identity, versions};
+use crate::{account, identity, pithos, versions};
 
 /// A service entry point: state, request, path after the mount prefix.
 type Handler = fn(&SimState, &ApiRequest, &str) -> ApiResult;
@@ -25,6 +25,8 @@ const MOUNTS: &[(&str, Handler)] = &[
     ("/cyclades/_astakos/account", account::handle),
     ("/pithos/_astakos/identity", identity::handle),
     ("/pithos/_astakos/account", account::handle),
+    ("/pithos/object-store", pithos::handle),
+    ("/pithos/public", pithos::public::handle),
     // Only the version documents of the Cyclades services exist so far.
     ("/cyclades/compute", versions::compute),
     ("/cyclades/network", versions::network),

@@ -1,17 +1,14 @@
 //! The HTTP server: listener, connection loop, fault application, request
 //! recording and graceful stop.
 
-use std::convert::Infallible;
-use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{Request, Response, header};
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited, StreamBody};
-use hyper::body::{Frame, Incoming};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -20,11 +17,13 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::catalog::{ACCOUNT_PATH, IDENTITY_PATH};
+use crate::body::{SimBody, into_sim_body};
+use crate::catalog::{ACCOUNT_PATH, IDENTITY_PATH, PITHOS_PATH};
 use crate::config::{SimConfig, UserSpec, validate_users};
 use crate::error::SimError;
 use crate::fault_body::Fault;
 use crate::faults::{FaultAction, Faults};
+use crate::pithos::{Pithos, PithosStats};
 use crate::recording::{RecordedRequest, Recorder};
 use crate::request::ApiRequest;
 use crate::response::{ApiResponse, status_code};
@@ -37,12 +36,9 @@ pub(crate) const MAX_BODY: usize = 64 * 1024 * 1024;
 /// How long [`SimHandle::stop`] waits for open requests to finish.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
-/// Pause between the half body and the abort of [`FaultAction::DropMidBody`],
-/// so that what was sent reaches the client before the connection dies.
-const MID_BODY_PAUSE: Duration = Duration::from_millis(20);
-
-/// Response body type of the server.
-type SimBody = BoxBody<Bytes, io::Error>;
+/// Requests with bodies at least this large are answered on the blocking
+/// thread pool (their handlers hash data).
+const OFFLOAD_BODY: usize = 256 * 1024;
 
 /// Returned by the service to make hyper close the connection unanswered.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +69,7 @@ impl Sim {
     /// [`SimHandle::stop`] is awaited or the handle is dropped.
     pub async fn start_with(config: SimConfig) -> Result<SimHandle, SimError> {
         validate_users(&config.users)?;
+        let pithos = Arc::new(Pithos::new(&config)?);
         let addr = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(addr)
             .await
@@ -91,6 +88,7 @@ impl Sim {
                 base_url.clone(),
                 config.users.clone(),
                 OffsetDateTime::now_utc(),
+                pithos.clone(),
             ),
             faults: faults.clone(),
             recorder: recorder.clone(),
@@ -104,6 +102,7 @@ impl Sim {
             users: config.users,
             faults,
             recorder,
+            pithos,
             shutdown,
             task: Some(task),
         })
@@ -121,6 +120,7 @@ pub struct SimHandle {
     users: Vec<UserSpec>,
     faults: Faults,
     recorder: Recorder,
+    pithos: Arc<Pithos>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -139,6 +139,21 @@ impl SimHandle {
     /// The Astakos account URL: `{base}/astakos/account/v1.0`.
     pub fn account_url(&self) -> String {
         format!("{}{ACCOUNT_PATH}", self.base_url)
+    }
+
+    /// The Pithos+ object-store URL: `{base}/pithos/object-store/v1`.
+    pub fn pithos_url(&self) -> String {
+        format!("{}{PITHOS_PATH}", self.base_url)
+    }
+
+    /// Counters of the Pithos+ emulation (blocks stored, bytes moved…).
+    pub fn pithos_stats(&self) -> PithosStats {
+        self.pithos.stats()
+    }
+
+    /// The Pithos+ block size (`X-Container-Block-Size`) in bytes.
+    pub fn pithos_block_size(&self) -> usize {
+        self.pithos.block_size()
     }
 
     /// The socket address the server listens on.
@@ -310,14 +325,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         }
         Some(FaultAction::Delay(delay)) => {
             tokio::time::sleep(delay).await;
-            router::dispatch(&shared.state, &req)
+            dispatch(&shared, &req).await
         }
         Some(FaultAction::DropMidBody) => {
             cut_body = true;
-            router::dispatch(&shared.state, &req)
+            dispatch(&shared, &req).await
         }
         None if too_large => ApiResponse::from(Fault::new(413, "Request body too large")),
-        None => router::dispatch(&shared.state, &req),
+        None => dispatch(&shared, &req).await,
     };
 
     let (status, headers, body) = response.finish(OffsetDateTime::now_utc());
@@ -329,48 +344,24 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         elapsed_ms = started.elapsed().as_millis() as u64,
         "request"
     );
-    let body = if req.is_head() { Bytes::new() } else { body };
-    let body = if cut_body {
-        truncated_body(body)
-    } else {
-        full_body(body)
-    };
+    let body = into_sim_body(body, req.is_head(), cut_body);
     let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     Ok(response)
 }
 
-fn full_body(body: Bytes) -> SimBody {
-    Full::new(body)
-        .map_err(|never: Infallible| match never {})
-        .boxed()
-}
-
-/// The first half of `body`, then (after a short pause so that it is sent)
-/// an error that makes hyper abort the connection.
-fn truncated_body(body: Bytes) -> SimBody {
-    let half = body.slice(..body.len() / 2);
-    let stream = futures_util::stream::unfold(0u8, move |step| {
-        let half = half.clone();
-        async move {
-            match step {
-                0 if !half.is_empty() => Some((Ok(Frame::data(half)), 1)),
-                0 | 1 => {
-                    tokio::time::sleep(MID_BODY_PAUSE).await;
-                    Some((
-                        Err(io::Error::new(
-                            io::ErrorKind::ConnectionAborted,
-                            "response cut on purpose by synnefo-sim",
-                        )),
-                        2,
-                    ))
-                }
-                _ => None,
-            }
-        }
-    });
-    StreamBody::new(stream).boxed()
+/// Answers a request, on the blocking thread pool when its body is large
+/// (Pithos handlers hash uploaded data).
+async fn dispatch(shared: &Arc<Shared>, req: &ApiRequest) -> ApiResponse {
+    if req.body.len() < OFFLOAD_BODY {
+        return router::dispatch(&shared.state, req);
+    }
+    let shared = shared.clone();
+    let req = req.clone();
+    tokio::task::spawn_blocking(move || router::dispatch(&shared.state, &req))
+        .await
+        .unwrap_or_else(|_| ApiResponse::from(Fault::unexpected()))
 }
 
 #[cfg(test)]

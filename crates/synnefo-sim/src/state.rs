@@ -4,12 +4,14 @@
 //! stores here as further fields, each behind its own lock.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::catalog::service_catalog;
 use crate::config::UserSpec;
+use crate::pithos::Pithos;
 
 /// Everything the request handlers read or change.
 #[derive(Debug)]
@@ -22,6 +24,8 @@ pub(crate) struct SimState {
     pub(crate) token_expires: OffsetDateTime,
     /// The service catalog (computed once, like Astakos caches it).
     pub(crate) catalog: Value,
+    /// The Pithos+ object store.
+    pub(crate) pithos: Arc<Pithos>,
 }
 
 /// Lifetime of user tokens (`ASTAKOS_AUTH_TOKEN_DURATION`, 720 hours).
@@ -29,13 +33,19 @@ pub(crate) const TOKEN_LIFETIME: time::Duration = time::Duration::days(30);
 
 impl SimState {
     /// The state of a freshly started deployment at `base_url`.
-    pub(crate) fn new(base_url: String, users: Vec<UserSpec>, now: OffsetDateTime) -> Self {
+    pub(crate) fn new(
+        base_url: String,
+        users: Vec<UserSpec>,
+        now: OffsetDateTime,
+        pithos: Arc<Pithos>,
+    ) -> Self {
         let catalog = service_catalog(&base_url);
         Self {
             base_url,
             users: UserDirectory::new(users),
             token_expires: now + TOKEN_LIFETIME,
             catalog,
+            pithos,
         }
     }
 }

@@ -17,8 +17,19 @@ fn users_prints_the_default_users_as_json() {
 
 #[test]
 fn serve_prints_its_urls_and_stops_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--seed", "1"])
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--seed",
+            "1",
+            "--block-size",
+            "1024",
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -26,7 +37,7 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
     let stdout = child.stdout.take().unwrap();
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(4)
+        .take(5)
         .map(Result::unwrap)
         .collect();
     let base = lines[0]
@@ -48,6 +59,11 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
         )
     );
     assert!(lines[3].starts_with("user bob@example.org uuid="));
+    assert_eq!(
+        lines[4],
+        format!("pithos URL: {base}/pithos/object-store/v1")
+    );
+    assert!(data.path().join("blocks").is_dir());
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -56,6 +72,17 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn serve_rejects_a_zero_block_size() {
+    let output = Command::new(BIN)
+        .args(["serve", "--port", "0", "--block-size", "0"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("block size"), "{stderr}");
 }
 
 #[test]

@@ -500,8 +500,9 @@ async fn unknown_urls_are_bad_requests() {
         "/cyclades/network/v2.0/networks",
         "/cyclades/image/v1.0/images",
         "/cyclades/volume/v2.0/volumes",
-        "/pithos/object-store/v1",
-        "/pithos/public/abc",
+        "/pithos/object-store/v2",
+        "/pithos/object-storex",
+        "/pithos/nothing",
     ] {
         get(&sim, path)
             .await

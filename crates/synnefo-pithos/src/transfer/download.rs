@@ -177,10 +177,13 @@ impl PithosClient {
         let etag = plan.hashmap.etag.clone();
         let version = options.version.clone();
         let progress = options.progress.clone();
-        let jobs = plan.positions.iter().map(|(hash, offsets)| {
-            let local = reused.get(hash).copied();
-            (*hash, offsets.clone(), local)
-        });
+        // Collected first: a lazy iterator borrowing the plan would make
+        // this future not `Send` (higher-ranked closure lifetimes).
+        let jobs: Vec<(BlockHash, Vec<u64>, Option<u64>)> = plan
+            .positions
+            .iter()
+            .map(|(hash, offsets)| (*hash, offsets.clone(), reused.get(hash).copied()))
+            .collect();
         let mut results = futures_util::stream::iter(jobs)
             .map(|(hash, offsets, local)| {
                 let file = file.clone();
