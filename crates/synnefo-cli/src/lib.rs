@@ -7,7 +7,9 @@
 mod args;
 mod commands;
 pub mod config;
+mod local_path;
 mod output;
+mod progress;
 mod report;
 mod session;
 

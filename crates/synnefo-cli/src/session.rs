@@ -1,7 +1,7 @@
 //! From the command line and the config file to an authenticated cloud.
 
 use crate::args::GlobalArgs;
-use crate::config::{Config, expand_home};
+use crate::config::{CloudConfig, Config, expand_home};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use synnefo_astakos::Cloud;
@@ -39,6 +39,8 @@ pub(crate) struct CloudChoice {
     pub(crate) name: String,
     pub(crate) url: String,
     pub(crate) token: Token,
+    /// Every setting of the cloud (`pithos_container`, `<service>_url`…).
+    pub(crate) settings: CloudConfig,
 }
 
 /// Picks the cloud as kamaki does (`--cloud`, `default_cloud`,
@@ -49,18 +51,26 @@ pub(crate) fn choose_cloud(global: &GlobalArgs, config: &Config) -> Result<Cloud
     let url = cloud.url.clone().unwrap_or_default();
     let token = Token::new(cloud.token().unwrap_or_default());
     Ok(CloudChoice {
-        name: cloud.name,
+        name: cloud.name.clone(),
         url,
         token,
+        settings: cloud,
     })
 }
 
 /// Authenticates the selected cloud's token.
 pub(crate) async fn connect(global: &GlobalArgs) -> Result<Cloud> {
+    Ok(connect_with_settings(global).await?.0)
+}
+
+/// Authenticates the selected cloud's token; also gives the cloud's
+/// settings, for the per-service options of the config file.
+pub(crate) async fn connect_with_settings(global: &GlobalArgs) -> Result<(Cloud, CloudConfig)> {
     let config = load_config(global)?;
     let choice = choose_cloud(global, &config)?;
     let http = http_client(global, &config)?;
-    Cloud::connect(http, &choice.url, choice.token)
+    let cloud = Cloud::connect(http, &choice.url, choice.token)
         .await
-        .with_context(|| format!("cannot authenticate to cloud {:?}", choice.name))
+        .with_context(|| format!("cannot authenticate to cloud {:?}", choice.name))?;
+    Ok((cloud, choice.settings))
 }

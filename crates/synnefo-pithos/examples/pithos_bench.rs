@@ -51,7 +51,12 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                 done += block.len() as u64;
             }
             let rate = done as f64 / started.elapsed().as_secs_f64();
-            (op.into(), done, 1, format!(",\"bytes_per_second\":{rate:.0}"))
+            (
+                op.into(),
+                done,
+                1,
+                format!(",\"bytes_per_second\":{rate:.0}"),
+            )
         }
         "generate" => {
             let bytes: u64 = args[2].parse().unwrap();
@@ -92,10 +97,20 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                     .download_file(container, object, file, &options)
                     .await
                     .unwrap();
-                let DownloadOutcome::Downloaded { size, blocks_fetched, .. } = outcome else {
+                let DownloadOutcome::Downloaded {
+                    size,
+                    blocks_fetched,
+                    ..
+                } = outcome
+                else {
                     panic!("not modified");
                 };
-                (op.into(), size, 1, format!(",\"blocks_fetched\":{blocks_fetched}"))
+                (
+                    op.into(),
+                    size,
+                    1,
+                    format!(",\"blocks_fetched\":{blocks_fetched}"),
+                )
             }
         }
         "small-up" | "small-head" | "small-get" => {
@@ -116,7 +131,12 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                             let mut data = vec![0u8; size];
                             fastrand::Rng::with_seed(i as u64).fill(&mut data);
                             pithos
-                                .upload_bytes(container, &name, Bytes::from(data), &UploadOptions::default())
+                                .upload_bytes(
+                                    container,
+                                    &name,
+                                    Bytes::from(data),
+                                    &UploadOptions::default(),
+                                )
                                 .await
                                 .unwrap();
                             size as u64
@@ -129,7 +149,11 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                             pithos.endpoint().send(request).await.unwrap();
                             0
                         }
-                        _ => pithos.get_object_verified(container, &name).await.unwrap().len() as u64,
+                        _ => pithos
+                            .get_object_verified(container, &name)
+                            .await
+                            .unwrap()
+                            .len() as u64,
                     }
                 })
                 .buffer_unordered(16)
@@ -148,9 +172,7 @@ async fn connect(url: &str, token: &str) -> PithosClient {
 }
 
 async fn ensure_container(pithos: &PithosClient, container: &str) {
-    let request = Request::put()
-        .segment(pithos.account())
-        .segment(container);
+    let request = Request::put().segment(pithos.account()).segment(container);
     pithos.endpoint().send(request).await.unwrap();
 }
 
@@ -160,7 +182,12 @@ fn usage() -> (f64, u64) {
     // Fields after the command name (which is in parentheses).
     let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
     let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
     // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
     let cpu = (ticks(11) + ticks(12)) as f64 / 100.0;
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();

@@ -86,7 +86,12 @@ impl PithosClient {
 
     /// A request on an object: `/<account>/<container>/<object>`, the object
     /// name kept verbatim with its `/`.
-    pub(crate) fn object_request(&self, request: Request, container: &str, object: &str) -> Request {
+    pub(crate) fn object_request(
+        &self,
+        request: Request,
+        container: &str,
+        object: &str,
+    ) -> Request {
         request
             .segment(&self.account)
             .segment(container)

@@ -9,11 +9,25 @@ mod account;
 mod client;
 mod container;
 pub mod hash;
+mod headers;
 mod models;
 mod object;
+mod range;
+#[cfg(test)]
+mod testing;
 mod transfer;
 
+pub use account::ListOptions;
 pub use client::PithosClient;
+pub use container::{ContainerOptions, DeleteContainer, ListObjectsOptions};
+pub use models::{
+    AccountInfo, AccountQuota, Conditional, ContainerCreation, ContainerEntry, ContainerInfo,
+    ContainerPolicy, ContainerUsage, Hashmap, ListingEntry, MetaFilter, ObjectEntry, ObjectInfo,
+    ObjectList, ObjectRange, ObjectVersion, Permissions, PutHashmapOutcome, SharingAccount,
+    Versioning, WriteOutcome,
+};
+pub use object::{CopyOptions, DeleteObject, ObjectInfoOptions, PutOptions};
+pub use range::ByteRange;
 pub use transfer::{
     DownloadOptions, DownloadOutcome, Progress, TransferEvent, UploadOptions, UploadOutcome,
 };

@@ -132,37 +132,53 @@ async fn serve(config: SimConfig) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Listen for signals before announcing the URLs: whoever reads them may
+    // send SIGTERM at once.
+    let stop = StopSignals::install();
     println!("synnefo-sim listening on {}", sim.base_url());
     println!("identity URL: {}", sim.identity_url());
     for user in sim.users() {
         println!("user {} uuid={} token={}", user.name, user.uuid, user.token);
     }
     println!("pithos URL: {}", sim.pithos_url());
-    wait_for_signal().await;
+    stop.wait().await;
     tracing::info!("stopping");
     sim.stop().await;
     ExitCode::SUCCESS
 }
 
-/// Resolves on Ctrl-C, or SIGTERM on Unix.
-async fn wait_for_signal() {
+/// Ctrl-C and (on Unix) SIGTERM, registered as soon as this is built.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl StopSignals {
+    fn install() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = signal(SignalKind::terminate())
+                .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+                .ok();
+            StopSignals { streams }
+        }
+        #[cfg(not(unix))]
+        {
+            StopSignals {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Resolves when a stop signal arrives.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some((mut term, mut interrupt)) = self.streams {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
