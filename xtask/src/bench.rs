@@ -61,14 +61,30 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(root)
-        .args(["build", "--release", "--quiet", "-p", "synnefo-sim", "--bin", "synnefo-sim"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "synnefo-sim",
+            "--bin",
+            "synnefo-sim",
+        ])
         .status()?;
     if !status.success() {
         bail!("building synnefo-sim failed");
     }
     let status = Command::new(&cargo)
         .current_dir(root)
-        .args(["build", "--release", "--quiet", "-p", "synnefo-pithos", "--example", "pithos_bench"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "synnefo-pithos",
+            "--example",
+            "pithos_bench",
+        ])
         .status()?;
     if !status.success() {
         bail!("building the benchmark client failed");
@@ -109,7 +125,10 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
         let line = line?;
         if let Some(u) = line.strip_prefix("identity URL: ") {
             url = u.trim().to_owned();
-        } else if let Some(t) = line.split_whitespace().find_map(|f| f.strip_prefix("token=")) {
+        } else if let Some(t) = line
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix("token="))
+        {
             token = t.to_owned();
             break;
         }
@@ -175,7 +194,14 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
 
     println!("single-core sha256 ceiling: {:.2} GiB/s", ceiling / GIB);
     println!();
-    let header = ["operation", "throughput", "x ceiling", "client CPU", "client peak RSS", "note"];
+    let header = [
+        "operation",
+        "throughput",
+        "x ceiling",
+        "client CPU",
+        "client peak RSS",
+        "note",
+    ];
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (i, cell) in row.iter().enumerate() {

@@ -114,7 +114,9 @@ fn bench(args: &[String]) -> Result<()> {
         Some("pithos") => {
             let mut sizes = vec![1];
             if let Some(i) = args.iter().position(|a| a == "--sizes") {
-                let list = args.get(i + 1).context("--sizes needs a list such as 1,4")?;
+                let list = args
+                    .get(i + 1)
+                    .context("--sizes needs a list such as 1,4")?;
                 sizes = list
                     .split(',')
                     .map(|s| s.trim().parse::<u64>())
