@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use synnefo_astakos::Cloud;
 use synnefo_core::{ClientConfig, HttpClient, Request, RetryConfig, Token};
 use synnefo_pithos::{
-    DownloadOptions, DownloadOutcome, PithosClient, Progress, TransferEvent, UploadOptions,
+    DownloadOptions, DownloadOutcome, ObjectInfoOptions, PithosClient, Progress, TransferEvent,
+    UploadOptions,
 };
 use synnefo_sim::{FaultAction, FaultRule, Sim, SimConfig, SimHandle};
 
@@ -391,7 +392,10 @@ async fn conditions_and_readers() {
         .unwrap();
     assert_eq!(outcome.size, data.len() as u64);
     let unchanged = DownloadOptions {
-        if_none_match: Some(outcome.etag.clone()),
+        conditions: ObjectInfoOptions {
+            if_none_match: Some(outcome.etag.clone()),
+            ..ObjectInfoOptions::default()
+        },
         ..DownloadOptions::default()
     };
     assert_eq!(
@@ -408,7 +412,10 @@ async fn conditions_and_readers() {
         .unwrap();
     assert_eq!(outcome_file, DownloadOutcome::NotModified);
     let wrong = DownloadOptions {
-        if_match: Some("0".repeat(64)),
+        conditions: ObjectInfoOptions {
+            if_match: Some("0".repeat(64)),
+            ..ObjectInfoOptions::default()
+        },
         ..DownloadOptions::default()
     };
     let error = client

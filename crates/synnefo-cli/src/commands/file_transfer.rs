@@ -6,9 +6,7 @@
 use crate::args::{FileAppend, FileCat, FileDownload, FileOverwrite, FileUpload};
 use crate::commands::file::{object_target, read_options, resolve_grantees};
 use crate::commands::pithos_location::{PithosSession, Target};
-use crate::commands::pithos_util::{
-    encode_header_value, format_size, guess_content_type, http_date,
-};
+use crate::commands::pithos_util::{format_size, guess_content_type};
 use crate::local_path::local_path;
 use crate::progress::TransferBar;
 use anyhow::{Context, Result, bail};
@@ -91,26 +89,6 @@ impl UploadSettings {
         self.content_type
             .clone()
             .or_else(|| guess_content_type(name).map(str::to_owned))
-    }
-
-    fn headers(&self) -> Vec<(String, String)> {
-        let mut headers = Vec::new();
-        if !self.sharing.is_empty() {
-            headers.push((
-                "X-Object-Sharing".to_owned(),
-                encode_header_value(&self.sharing.to_header()),
-            ));
-        }
-        if let Some(encoding) = &self.content_encoding {
-            headers.push(("Content-Encoding".to_owned(), encode_header_value(encoding)));
-        }
-        if let Some(disposition) = &self.content_disposition {
-            headers.push((
-                "Content-Disposition".to_owned(),
-                encode_header_value(disposition),
-            ));
-        }
-        headers
     }
 
     fn put_options(&self, name: &str, etag: Option<String>) -> PutOptions {
@@ -291,9 +269,8 @@ async fn upload_one(
 ) -> Result<()> {
     let bar = TransferBar::new(path, settings.progress);
     let options = UploadOptions {
-        content_type: settings.content_type_for(path),
+        put: settings.put_options(path, None),
         concurrency: settings.concurrency,
-        headers: settings.headers(),
         progress: Some(bar.progress(true)),
         ..UploadOptions::default()
     };
@@ -626,11 +603,7 @@ where
 fn download_options(args: &FileDownload, overwrite: bool) -> DownloadOptions {
     DownloadOptions {
         concurrency: args.threads.max(1),
-        version: args.object_version.map(|v| v.to_string()),
-        if_match: args.conditions.if_match.clone(),
-        if_none_match: args.conditions.if_none_match.clone(),
-        if_modified_since: args.conditions.if_modified_since.map(http_date),
-        if_unmodified_since: args.conditions.if_unmodified_since.map(http_date),
+        conditions: super::file::read_options(args.object_version, &args.conditions),
         overwrite,
         resume: true,
         progress: None,
@@ -984,11 +957,7 @@ pub(crate) async fn cat(session: &PithosSession, args: &FileCat) -> Result<()> {
     }
     let options = DownloadOptions {
         concurrency: args.buffer_blocks.max(1),
-        version: args.object_version.map(|v| v.to_string()),
-        if_match: args.conditions.if_match.clone(),
-        if_none_match: args.conditions.if_none_match.clone(),
-        if_modified_since: args.conditions.if_modified_since.map(http_date),
-        if_unmodified_since: args.conditions.if_unmodified_since.map(http_date),
+        conditions: super::file::read_options(args.object_version, &args.conditions),
         ..DownloadOptions::default()
     };
     let Some(stream) = target

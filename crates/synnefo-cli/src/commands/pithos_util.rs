@@ -312,20 +312,6 @@ pub(crate) fn guess_content_type(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Percent-encodes what a header value cannot carry as is (non-ASCII,
-/// control characters, `%`), which the server decodes.
-pub(crate) fn encode_header_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_control() || byte == b'%' || !byte.is_ascii() {
-            out.push_str(&format!("%{byte:02X}"));
-        } else {
-            out.push(byte as char);
-        }
-    }
-    out
-}
-
 /// Asks `question` on the terminal unless `yes`; without a terminal,
 /// refuses and says to pass `--yes` (never waits on a pipe).
 pub(crate) fn confirm(question: &str, yes: bool) -> Result<()> {
@@ -451,7 +437,6 @@ mod tests {
         assert_eq!(guess_content_type("photo.jpeg"), Some("image/jpeg"));
         assert_eq!(guess_content_type("noext"), None);
         assert_eq!(guess_content_type("a.unknownext"), None);
-        assert_eq!(encode_header_value("a b%ά"), "a b%25%CE%AC");
     }
 
     #[test]

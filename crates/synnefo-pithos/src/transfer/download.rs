@@ -8,9 +8,9 @@
 
 use super::fileio::{read_at, write_at};
 use super::progress::{Progress, TransferEvent, emit};
-use super::remote::{Conditions, RemoteHashmap};
-use crate::PithosClient;
+use super::remote::RemoteHashmap;
 use crate::hash::{BlockHash, block_hash, to_hex};
+use crate::{ObjectInfoOptions, PithosClient};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use futures_util::{StreamExt, TryStreamExt};
@@ -26,16 +26,12 @@ pub struct DownloadOptions {
     /// Blocks fetched at once (default 8); memory use is about this many
     /// blocks.
     pub concurrency: usize,
-    /// A specific version instead of the current one.
-    pub version: Option<String>,
-    /// Download only if the object's hash is this one (412 otherwise).
-    pub if_match: Option<String>,
-    /// Download only if the object's hash is not this one.
-    pub if_none_match: Option<String>,
-    /// Download only if changed since this HTTP date.
-    pub if_modified_since: Option<String>,
-    /// Download only if not changed since this HTTP date.
-    pub if_unmodified_since: Option<String>,
+    /// A past version instead of the current one, and the conditions
+    /// (`If-Match`, `If-None-Match`, `If-Modified-Since`,
+    /// `If-Unmodified-Since`) the download is subject to. They apply to the
+    /// hashmap; every block is then fetched with `If-Match` on the hash it
+    /// names, so a change midway fails instead of mixing versions.
+    pub conditions: ObjectInfoOptions,
     /// Replace an existing target file (default: refuse).
     pub overwrite: bool,
     /// Keep and reuse a partial file from an earlier attempt (default on).
@@ -48,26 +44,10 @@ impl Default for DownloadOptions {
     fn default() -> Self {
         DownloadOptions {
             concurrency: 8,
-            version: None,
-            if_match: None,
-            if_none_match: None,
-            if_modified_since: None,
-            if_unmodified_since: None,
+            conditions: ObjectInfoOptions::default(),
             overwrite: false,
             resume: true,
             progress: None,
-        }
-    }
-}
-
-impl DownloadOptions {
-    fn conditions(&self) -> Conditions<'_> {
-        Conditions {
-            version: self.version.as_deref(),
-            if_match: self.if_match.as_deref(),
-            if_none_match: self.if_none_match.as_deref(),
-            if_modified_since: self.if_modified_since.as_deref(),
-            if_unmodified_since: self.if_unmodified_since.as_deref(),
         }
     }
 }
@@ -148,7 +128,7 @@ struct BlockFetch<'a> {
     len: u64,
     expected: BlockHash,
     etag: Option<&'a str>,
-    version: Option<&'a str>,
+    version: Option<u64>,
     tail: bool,
     progress: Option<&'a Progress>,
 }
@@ -228,7 +208,7 @@ impl PithosClient {
             )));
         }
         let Some(hashmap) = self
-            .get_hashmap(container, object, &options.conditions())
+            .get_digests(container, object, &options.conditions)
             .await?
         else {
             return Ok(DownloadOutcome::NotModified);
@@ -249,7 +229,7 @@ impl PithosClient {
         let mut fetched = 0;
         let mut bytes_fetched = 0;
         let etag = plan.hashmap.etag.clone();
-        let version = options.version.clone();
+        let version = options.conditions.version;
         let progress = options.progress.clone();
         // Collected first: a lazy iterator borrowing the plan would make
         // this future not `Send` (higher-ranked closure lifetimes).
@@ -263,7 +243,6 @@ impl PithosClient {
                 let file = file.clone();
                 let plan = plan.clone();
                 let etag = etag.clone();
-                let version = version.clone();
                 let partial = partial.clone();
                 let progress = progress.clone();
                 async move {
@@ -281,7 +260,7 @@ impl PithosClient {
                                 len,
                                 expected: hash,
                                 etag: etag.as_deref(),
-                                version: version.as_deref(),
+                                version,
                                 tail: plan.is_partial_tail(first),
                                 progress: progress.as_ref(),
                             };
@@ -327,7 +306,7 @@ impl PithosClient {
         options: &DownloadOptions,
     ) -> Result<Option<impl Stream<Item = Result<Bytes>> + Send + 'static>> {
         let Some(hashmap) = self
-            .get_hashmap(container, object, &options.conditions())
+            .get_digests(container, object, &options.conditions)
             .await?
         else {
             return Ok(None);
@@ -348,7 +327,7 @@ impl PithosClient {
                 .collect()
         };
         let etag = plan.hashmap.etag.clone();
-        let version = options.version.clone();
+        let version = options.conditions.version;
         let progress = options.progress.clone();
         let container = container.to_owned();
         let object = object.to_owned();
@@ -358,7 +337,6 @@ impl PithosClient {
                 let client = client.clone();
                 let plan = plan.clone();
                 let etag = etag.clone();
-                let version = version.clone();
                 let progress = progress.clone();
                 let container = container.clone();
                 let object = object.clone();
@@ -371,7 +349,7 @@ impl PithosClient {
                         len: plan.block_len(offset),
                         expected: hash,
                         etag: etag.as_deref(),
-                        version: version.as_deref(),
+                        version,
                         tail: plan.is_partial_tail(offset),
                         progress: progress.as_ref(),
                     };

@@ -1,12 +1,13 @@
-//! The five requests the transfer engine makes, built as data.
+//! The engine's view of the REST layer: the five calls a transfer makes,
+//! with hashes as binary digests and block sizes checked, delegating every
+//! request to the builders in `container.rs` and `object.rs`.
 
-use crate::PithosClient;
 use crate::hash::{BlockHash, check_algorithm, from_hex, to_hex};
+use crate::{
+    ByteRange, Conditional, ObjectInfoOptions, PithosClient, PutHashmapOutcome, PutOptions,
+};
 use bytes::Bytes;
-use http::StatusCode;
-use serde::Deserialize;
-use serde_json::json;
-use synnefo_core::{Body, Error, Request, Result};
+use synnefo_core::{Error, Result};
 
 /// How a container cuts objects into blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,19 +15,7 @@ pub(crate) struct BlockParams {
     pub(crate) block_size: usize,
 }
 
-/// What a hashmap `PUT` answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum HashmapPut {
-    /// The object exists now.
-    Created {
-        etag: Option<String>,
-        version: Option<String>,
-    },
-    /// The server lacks these blocks (hex, in hashmap order).
-    Missing(Vec<String>),
-}
-
-/// An object's hashmap as the server sent it.
+/// An object's hashmap, as binary digests.
 #[derive(Clone, Debug)]
 pub(crate) struct RemoteHashmap {
     pub(crate) block_size: usize,
@@ -35,159 +24,92 @@ pub(crate) struct RemoteHashmap {
     pub(crate) etag: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct HashmapBody {
-    block_size: u64,
-    #[serde(default)]
-    block_hash: Option<String>,
-    bytes: u64,
-    hashes: Vec<String>,
-}
-
-/// Conditions a download is subject to.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Conditions<'a> {
-    pub(crate) version: Option<&'a str>,
-    pub(crate) if_match: Option<&'a str>,
-    pub(crate) if_none_match: Option<&'a str>,
-    pub(crate) if_modified_since: Option<&'a str>,
-    pub(crate) if_unmodified_since: Option<&'a str>,
-}
-
 impl PithosClient {
-    /// The container's block size and hash (`HEAD` on the container).
+    /// The container's block size, refusing hash algorithms we cannot
+    /// compute.
     pub(crate) async fn block_params(&self, container: &str) -> Result<BlockParams> {
-        let response = self
-            .endpoint()
-            .send(self.container_request(Request::head(), container))
-            .await?;
-        let block_size: usize = response
-            .header_parsed("x-container-block-size")?
-            .ok_or_else(|| response.invalid("the container does not say its block size"))?;
-        if block_size == 0 {
-            return Err(response.invalid("the container's block size is 0"));
+        let info = self.container_info(container, None).await?;
+        if !info.block_hash.is_empty() {
+            check_algorithm(&info.block_hash)?;
         }
-        if let Some(algorithm) = response.header("x-container-block-hash") {
-            check_algorithm(algorithm)?;
-        }
+        let block_size = usize::try_from(info.block_size)
+            .ok()
+            .filter(|&b| b > 0)
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "container {container:?} announces an unusable block size {}",
+                    info.block_size
+                ))
+            })?;
         Ok(BlockParams { block_size })
     }
 
-    /// `PUT ?hashmap`: creates the object from block hashes, or lists the
-    /// blocks the server lacks (409).
-    pub(crate) async fn put_hashmap_request(
+    /// `PUT ?hashmap` with binary digests.
+    pub(crate) async fn put_digests(
         &self,
         container: &str,
         object: &str,
         size: u64,
         hashes: &[BlockHash],
-        headers: &[(String, String)],
-    ) -> Result<HashmapPut> {
+        options: &PutOptions,
+    ) -> Result<PutHashmapOutcome> {
         let hex: Vec<String> = hashes.iter().map(to_hex).collect();
-        let mut request = self
-            .object_request(Request::put(), container, object)
-            .flag("hashmap")
-            .query("format", Some("json"))
-            .expect([StatusCode::CREATED, StatusCode::CONFLICT]);
-        for (name, value) in headers {
-            request = request.header(name, value)?;
-        }
-        // Our own JSON body, but the object's content type stays: the
-        // server takes it from this header (kamaki does the same).
-        let body = serde_json::to_vec(&json!({"bytes": size, "hashes": hex}))
-            .map_err(|e| Error::Config(format!("cannot encode a hashmap: {e}")))?;
-        let request = request.body(Body::Bytes(Bytes::from(body)));
-        let response = self.endpoint().send(request).await?;
-        if response.status() == StatusCode::CONFLICT {
-            let missing: Vec<String> = response.json()?;
-            return Ok(HashmapPut::Missing(missing));
-        }
-        Ok(HashmapPut::Created {
-            etag: response
-                .header("etag")
-                .map(|e| e.trim_matches('"').to_owned()),
-            version: response.header("x-object-version").map(str::to_owned),
-        })
+        self.put_hashmap(container, object, size, &hex, options)
+            .await
     }
 
-    /// `POST` of one block to the container; returns the hash the server
-    /// computed. Safe to repeat: blocks are stored by content.
+    /// `POST` of one block; the digest the server computed.
     pub(crate) async fn post_block(&self, container: &str, block: Bytes) -> Result<BlockHash> {
-        let request = self
-            .container_request(Request::post(), container)
-            .query("format", Some("json"))
-            .header("Content-Type", "application/octet-stream")?
-            .body(Body::Bytes(block))
-            .idempotent(true);
-        let response = self.endpoint().send(request).await?;
-        let hashes: Vec<String> = response.json()?;
+        let hashes = self.post_blocks(container, block).await?;
         match hashes.as_slice() {
             [one] => from_hex(one),
-            _ => Err(response.invalid(format!(
-                "expected the hash of one block, got {} hashes",
-                hashes.len()
-            ))),
+            _ => Err(Error::Integrity {
+                what: format!("the answer to a block upload to {container:?}"),
+                expected: "the hash of one block".into(),
+                actual: format!("{} hashes", hashes.len()),
+            }),
         }
     }
 
-    /// `GET ?hashmap`; `None` when a condition says "not modified".
-    pub(crate) async fn get_hashmap(
+    /// The hashmap as digests; `None` when a condition says "not modified".
+    pub(crate) async fn get_digests(
         &self,
         container: &str,
         object: &str,
-        conditions: &Conditions<'_>,
+        options: &ObjectInfoOptions,
     ) -> Result<Option<RemoteHashmap>> {
-        let mut request = self
-            .object_request(Request::get(), container, object)
-            .flag("hashmap")
-            .query("format", Some("json"))
-            .query("version", conditions.version)
-            .expect([StatusCode::OK, StatusCode::NOT_MODIFIED]);
-        request = request
-            .header_opt("If-Match", conditions.if_match)?
-            .header_opt("If-None-Match", conditions.if_none_match)?
-            .header_opt("If-Modified-Since", conditions.if_modified_since)?
-            .header_opt("If-Unmodified-Since", conditions.if_unmodified_since)?;
-        let response = self.endpoint().send(request).await?;
-        if response.status() == StatusCode::NOT_MODIFIED {
+        let Conditional::Modified(hashmap) =
+            self.object_hashmap(container, object, options).await?
+        else {
             return Ok(None);
+        };
+        if !hashmap.block_hash.is_empty() {
+            check_algorithm(&hashmap.block_hash)?;
         }
-        let body: HashmapBody = response.json()?;
-        if let Some(algorithm) = &body.block_hash {
-            check_algorithm(algorithm)?;
-        }
-        let block_size = usize::try_from(body.block_size)
+        let block_size = usize::try_from(hashmap.block_size)
             .ok()
             .filter(|&b| b > 0)
-            .ok_or_else(|| response.invalid(format!("invalid block size {}", body.block_size)))?;
-        let hashes = body
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "{container}/{object} has an unusable block size {}",
+                    hashmap.block_size
+                ))
+            })?;
+        let hashes = hashmap
             .hashes
             .iter()
             .map(|h| from_hex(h))
             .collect::<Result<Vec<_>>>()?;
-        let expected = expected_blocks(body.bytes, block_size);
-        if hashes.len() as u64 != expected.max(1) {
-            return Err(response.invalid(format!(
-                "the hashmap lists {} blocks for {} bytes in blocks of {block_size}",
-                hashes.len(),
-                body.bytes
-            )));
-        }
-        let etag = response
-            .header("x-object-hash")
-            .or_else(|| response.header("etag"))
-            .map(|e| e.trim_matches('"').to_owned());
         Ok(Some(RemoteHashmap {
             block_size,
-            size: body.bytes,
+            size: hashmap.bytes,
             hashes,
-            etag,
+            etag: hashmap.etag.map(|e| e.trim_matches('"').to_owned()),
         }))
     }
 
-    /// One byte range of an object (`Range: bytes=start-end`, inclusive),
-    /// guarded by `If-Match` so a changed object fails instead of mixing
-    /// versions.
+    /// Bytes `start .. start + len` of an object, guarded by `If-Match` so
+    /// a changed object fails instead of mixing versions.
     pub(crate) async fn get_block(
         &self,
         container: &str,
@@ -195,29 +117,32 @@ impl PithosClient {
         start: u64,
         len: u64,
         if_match: Option<&str>,
-        version: Option<&str>,
+        version: Option<u64>,
     ) -> Result<Bytes> {
-        let end = start + len.saturating_sub(1);
-        let request = self
-            .object_request(Request::get(), container, object)
-            .query("version", version)
-            .header("Range", format!("bytes={start}-{end}"))?
-            .header_opt("If-Match", if_match)?
-            .expect([StatusCode::PARTIAL_CONTENT, StatusCode::OK]);
-        let response = self.endpoint().send(request).await?;
-        let body = response.into_body();
-        if body.len() as u64 != len {
+        let range = ByteRange::Span {
+            start,
+            end: start + len.saturating_sub(1),
+        };
+        let options = ObjectInfoOptions {
+            version,
+            if_match: if_match.map(str::to_owned),
+            ..ObjectInfoOptions::default()
+        };
+        let Conditional::Modified(part) = self
+            .get_object_range(container, object, range, &options)
+            .await?
+        else {
+            return Err(Error::Config(format!(
+                "{container}/{object} answered 'not modified' to an unconditional read"
+            )));
+        };
+        if part.data.len() as u64 != len {
             return Err(Error::Integrity {
-                what: format!("bytes {start}-{end} of {container}/{object}"),
+                what: format!("bytes {start}-{} of {container}/{object}", start + len - 1),
                 expected: format!("{len} bytes"),
-                actual: format!("{} bytes", body.len()),
+                actual: format!("{} bytes", part.data.len()),
             });
         }
-        Ok(body)
+        Ok(part.data)
     }
-}
-
-/// How many blocks `size` bytes take (0 for an empty object).
-pub(crate) fn expected_blocks(size: u64, block_size: usize) -> u64 {
-    size.div_ceil(block_size as u64)
 }

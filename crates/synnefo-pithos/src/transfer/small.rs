@@ -2,21 +2,14 @@
 //! plain `GET`, both verified against the object hash, because for an
 //! object of one block the Merkle root is the block's own hash.
 
-use super::remote::expected_blocks;
-use crate::PithosClient;
 use crate::hash::{block_hash, from_hex, hashmap_of, merkle_root, to_hex};
+use crate::{PithosClient, PutOptions, WriteOutcome};
 use bytes::Bytes;
-use synnefo_core::{Body, Error, Request, Result};
+use synnefo_core::{Error, Request, Result};
 
 /// Data up to this size always fits one block (Pithos blocks are MiBs), so
 /// its object hash is its block hash and needs no container lookup.
 pub(crate) const SMALL_OBJECT_LIMIT: usize = 64 * 1024;
-
-/// What a small `PUT` answered.
-pub(crate) struct SmallPut {
-    pub(crate) etag: String,
-    pub(crate) version: Option<String>,
-}
 
 impl PithosClient {
     /// `PUT` of a small object with its data in the body; the server's hash
@@ -26,19 +19,15 @@ impl PithosClient {
         container: &str,
         object: &str,
         data: Bytes,
-        headers: &[(String, String)],
-    ) -> Result<SmallPut> {
+        options: &PutOptions,
+    ) -> Result<WriteOutcome> {
         let expected = to_hex(&block_hash(&data));
-        let mut request = self.object_request(Request::put(), container, object);
-        for (name, value) in headers {
-            request = request.header(name, value)?;
-        }
-        let response = self
-            .endpoint()
-            .send(request.body(Body::Bytes(data)))
+        let mut outcome = self
+            .put_object_bytes(container, object, data, options)
             .await?;
-        let etag = response
-            .header("etag")
+        let etag = outcome
+            .etag
+            .take()
             .map(|e| e.trim_matches('"').to_owned())
             .unwrap_or_else(|| expected.clone());
         if etag != expected {
@@ -48,10 +37,8 @@ impl PithosClient {
                 actual: etag,
             });
         }
-        Ok(SmallPut {
-            etag,
-            version: response.header("x-object-version").map(str::to_owned),
-        })
+        outcome.etag = Some(etag);
+        Ok(outcome)
     }
 
     /// Reads a whole object with one `GET` and verifies it against its
@@ -89,11 +76,11 @@ impl PithosClient {
         // More than one block (or a mismatch): check against the hashmap's
         // block size.
         let hashmap = self
-            .get_hashmap(container, object, &Default::default())
+            .get_digests(container, object, &Default::default())
             .await?
             .ok_or_else(|| Error::Config("the server answered 304 without a condition".into()))?;
         let block_size = hashmap.block_size;
-        let blocks = expected_blocks(data.len() as u64, block_size);
+        let blocks = (data.len() as u64).div_ceil(block_size as u64);
         let (data, local) = tokio::task::spawn_blocking(move || {
             let local = hashmap_of(&data, block_size);
             (data, local)

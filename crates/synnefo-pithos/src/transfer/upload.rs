@@ -10,10 +10,10 @@
 
 use super::fileio::read_at;
 use super::progress::{Progress, TransferEvent, emit};
-use super::remote::{BlockParams, HashmapPut};
+use super::remote::BlockParams;
 use super::small::SMALL_OBJECT_LIMIT;
-use crate::PithosClient;
 use crate::hash::{BlockHash, block_hash, merkle_root, to_hex};
+use crate::{PithosClient, PutHashmapOutcome, PutOptions};
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use std::collections::HashMap;
@@ -24,15 +24,14 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 /// How to upload.
 #[derive(Clone, Debug)]
 pub struct UploadOptions {
-    /// The object's content type (default `application/octet-stream`).
-    pub content_type: Option<String>,
+    /// What the request that creates the object carries: content type
+    /// (default `application/octet-stream`), encoding, disposition,
+    /// metadata, sharing, publishing, and `If-Match` / `If-None-Match`
+    /// (`*` refuses to replace an existing object).
+    pub put: PutOptions,
     /// Blocks sent at once (default 8). Memory use is about this many
     /// blocks.
     pub concurrency: usize,
-    /// Extra headers for the request that creates the object (metadata as
-    /// `X-Object-Meta-*`, `X-Object-Sharing`, `X-Object-Public`,
-    /// `Content-Encoding`, `Content-Disposition`).
-    pub headers: Vec<(String, String)>,
     /// Rounds of "send what is missing, ask again" before giving up when a
     /// round makes no progress (default 4).
     pub max_rounds: u32,
@@ -43,9 +42,8 @@ pub struct UploadOptions {
 impl Default for UploadOptions {
     fn default() -> Self {
         UploadOptions {
-            content_type: None,
+            put: PutOptions::default(),
             concurrency: 8,
-            headers: Vec::new(),
             max_rounds: 4,
             progress: None,
         }
@@ -58,7 +56,7 @@ pub struct UploadOutcome {
     /// The object's hash (Merkle root, hex) as the server confirmed it.
     pub etag: String,
     /// The new version, when the server said.
-    pub version: Option<String>,
+    pub version: Option<u64>,
     /// The object's size.
     pub size: u64,
     /// How many blocks the object has.
@@ -170,11 +168,11 @@ impl PithosClient {
             let size = data.len() as u64;
             emit(options.progress.as_ref(), TransferEvent::Total(size));
             let put = self
-                .put_small(container, object, data, &creation_headers(options))
+                .put_small(container, object, data, &options.put)
                 .await?;
             emit(options.progress.as_ref(), TransferEvent::Sent(size));
             return Ok(UploadOutcome {
-                etag: put.etag,
+                etag: put.etag.unwrap_or_default(),
                 version: put.version,
                 size,
                 blocks: 1,
@@ -198,7 +196,6 @@ impl PithosClient {
         emit(options.progress.as_ref(), TransferEvent::Total(size));
         let hashes = hash_source(&source, params, options.progress.as_ref()).await?;
         let refs = distinct_blocks(&hashes, size, params.block_size);
-        let headers = creation_headers(options);
         let local_root = to_hex(&merkle_root(&hashes));
 
         let mut blocks_sent = 0;
@@ -208,10 +205,10 @@ impl PithosClient {
         let mut last_error: Option<Error> = None;
         loop {
             let answer = self
-                .put_hashmap_request(container, object, size, &hashes, &headers)
+                .put_digests(container, object, size, &hashes, &options.put)
                 .await?;
             let missing = match answer {
-                HashmapPut::Created { etag, version } => {
+                PutHashmapOutcome::Created { etag, version } => {
                     let etag = etag.unwrap_or_else(|| local_root.clone());
                     if etag != local_root {
                         return Err(Error::Integrity {
@@ -231,7 +228,7 @@ impl PithosClient {
                         bytes_sent,
                     });
                 }
-                HashmapPut::Missing(missing) => missing,
+                PutHashmapOutcome::Missing(missing) => missing,
             };
             if missing.len() >= last_missing {
                 stalled_rounds += 1;
@@ -359,13 +356,12 @@ impl PithosClient {
         if hashes.is_empty() {
             hashes.push(block_hash(b""));
         }
-        let headers = creation_headers(options);
         let local_root = to_hex(&merkle_root(&hashes));
         match self
-            .put_hashmap_request(container, object, size, &hashes, &headers)
+            .put_digests(container, object, size, &hashes, &options.put)
             .await?
         {
-            HashmapPut::Created { etag, version } => Ok(UploadOutcome {
+            PutHashmapOutcome::Created { etag, version } => Ok(UploadOutcome {
                 etag: etag.unwrap_or(local_root),
                 version,
                 size,
@@ -373,7 +369,7 @@ impl PithosClient {
                 blocks_sent,
                 bytes_sent,
             }),
-            HashmapPut::Missing(missing) => Err(Error::Integrity {
+            PutHashmapOutcome::Missing(missing) => Err(Error::Integrity {
                 what: format!("{container}/{object}"),
                 expected: "every block we sent to be stored".into(),
                 actual: format!("{} blocks missing on the server", missing.len()),
@@ -387,18 +383,6 @@ struct RoundResult {
     blocks: usize,
     bytes: u64,
     error: Option<Error>,
-}
-
-/// The headers of the object-creating request: content type and the
-/// caller's extras.
-fn creation_headers(options: &UploadOptions) -> Vec<(String, String)> {
-    let content_type = options
-        .content_type
-        .clone()
-        .unwrap_or_else(|| "application/octet-stream".to_owned());
-    let mut headers = vec![("Content-Type".to_owned(), content_type)];
-    headers.extend(options.headers.iter().cloned());
-    headers
 }
 
 /// Hashes every block of the source on all cores: the source is cut into
