@@ -56,8 +56,9 @@ impl Drop for Sim {
     }
 }
 
-/// Runs the Pithos benchmark; `sizes` are the big-object sizes in GiB.
-pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
+/// Runs the Pithos benchmark; `sizes` are the big-object sizes in GiB;
+/// the files live under `dir`.
+pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(&cargo)
         .current_dir(root)
@@ -137,8 +138,15 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
         bail!("synnefo-sim did not print its URL and a token");
     }
 
-    let dir = std::env::temp_dir().join(format!("snf-bench-{}", std::process::id()));
+    let dir = dir.join(format!("snf-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
+    eprintln!("bench: measuring file writes under {}", dir.display());
+    let write_ceiling = run(&[
+        "write-ceiling",
+        path(&dir.join("ceiling")),
+        &(1u64 << 30).to_string(),
+    ])?
+    .bytes_per_second;
     let mut rows: Vec<[String; 6]> = Vec::new();
     let ratio = |bytes: f64, seconds: f64| (bytes / seconds) / ceiling;
     for &gib in sizes {
@@ -193,6 +201,11 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64]) -> Result<()> {
     std::fs::remove_dir_all(&dir).ok();
 
     println!("single-core sha256 ceiling: {:.2} GiB/s", ceiling / GIB);
+    println!(
+        "file write ceiling under {}: {:.2} GiB/s (a download cannot beat it)",
+        dir.parent().unwrap_or(&dir).display(),
+        write_ceiling / GIB
+    );
     println!();
     let header = [
         "operation",

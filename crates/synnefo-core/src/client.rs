@@ -192,15 +192,12 @@ impl HttpClient {
             let response = transport.send(http_request).await?;
             let (parts, body) = response.into_parts();
             let body = if buffered {
-                let bytes = body
-                    .collect()
-                    .await
-                    .map_err(|e: BoxError| TransportFailure {
-                        kind: classify_body_error(e.as_ref()),
-                        source: e,
-                    })?
-                    .to_bytes();
-                ExchangeBody::Buffered(bytes)
+                let expected = parts
+                    .headers
+                    .get(http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<usize>().ok());
+                ExchangeBody::Buffered(read_body(body, expected).await?)
             } else {
                 ExchangeBody::Streaming(body)
             };
@@ -343,6 +340,50 @@ fn secrets_of(token: Option<&Token>, request: &Request) -> Vec<Token> {
         .chain(request.secrets())
         .cloned()
         .collect()
+}
+
+/// The most memory reserved up front from a `Content-Length`; a longer
+/// body still arrives whole, growing the buffer as it comes.
+const PREALLOCATE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Reads a whole body into one buffer, sized from `Content-Length` when
+/// known, so a large body is copied once (collecting its frames and then
+/// joining them would hold it twice).
+async fn read_body(
+    mut body: ResponseBody,
+    expected: Option<usize>,
+) -> Result<Bytes, TransportFailure> {
+    let mut first: Option<Bytes> = None;
+    let mut buffer: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e: BoxError| TransportFailure {
+            kind: classify_body_error(e.as_ref()),
+            source: e,
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if let Some(buffer) = buffer.as_mut() {
+            buffer.extend_from_slice(&data);
+        } else if let Some(previous) = first.take() {
+            let capacity = expected
+                .unwrap_or(0)
+                .min(PREALLOCATE_LIMIT)
+                .max(previous.len() + data.len());
+            let mut joined = bytes::BytesMut::with_capacity(capacity);
+            joined.extend_from_slice(&previous);
+            joined.extend_from_slice(&data);
+            buffer = Some(joined);
+        } else {
+            // A body of one frame is kept as it came, without a copy.
+            first = Some(data);
+        }
+    }
+    Ok(match (buffer, first) {
+        (Some(buffer), _) => buffer.freeze(),
+        (None, Some(only)) => only,
+        (None, None) => Bytes::new(),
+    })
 }
 
 /// Reads the start of an error body, up to [`ERROR_BODY_LIMIT`]; a body

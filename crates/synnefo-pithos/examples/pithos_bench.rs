@@ -6,6 +6,7 @@
 //! ```text
 //! pithos_bench ceiling BYTES
 //! pithos_bench generate FILE BYTES
+//! pithos_bench write-ceiling FILE BYTES
 //! pithos_bench upload   URL TOKEN CONTAINER OBJECT FILE
 //! pithos_bench download URL TOKEN CONTAINER OBJECT FILE
 //! pithos_bench small-up|small-head|small-get URL TOKEN CONTAINER COUNT SIZE
@@ -51,6 +52,28 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                 done += block.len() as u64;
             }
             let rate = done as f64 / started.elapsed().as_secs_f64();
+            (
+                op.into(),
+                done,
+                1,
+                format!(",\"bytes_per_second\":{rate:.0}"),
+            )
+        }
+        "write-ceiling" => {
+            // Sequential 4 MiB writes to a new file, flushed: what the
+            // file system under FILE allows a download.
+            let bytes: u64 = args[2].parse().unwrap();
+            let block = vec![0x5au8; 4 << 20];
+            let started = Instant::now();
+            let mut file = std::fs::File::create(&args[1]).unwrap();
+            let mut done = 0u64;
+            while done < bytes {
+                file.write_all(&block).unwrap();
+                done += block.len() as u64;
+            }
+            file.sync_all().unwrap();
+            let rate = done as f64 / started.elapsed().as_secs_f64();
+            std::fs::remove_file(&args[1]).ok();
             (
                 op.into(),
                 done,

@@ -3,6 +3,7 @@
 
 mod download;
 mod fileio;
+mod pool;
 mod progress;
 mod remote;
 mod small;

@@ -9,6 +9,7 @@
 //! the source: blocks are read when they are about to be sent.
 
 use super::fileio::read_at;
+use super::pool::BufferPool;
 use super::progress::{Progress, TransferEvent, emit};
 use super::remote::BlockParams;
 use super::small::SMALL_OBJECT_LIMIT;
@@ -18,6 +19,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use synnefo_core::{Error, Result};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
@@ -82,8 +84,8 @@ impl Source {
         }
     }
 
-    /// Reads `len` bytes at `offset`.
-    async fn read(&self, offset: u64, len: usize) -> Result<Bytes> {
+    /// Reads `len` bytes at `offset`, into a pooled buffer for files.
+    async fn read(&self, offset: u64, len: usize, pool: &Arc<BufferPool>) -> Result<Bytes> {
         match self {
             Source::Memory(bytes) => {
                 // Offsets come from our own hashing pass over these bytes.
@@ -98,17 +100,18 @@ impl Source {
             }
             Source::File { path, .. } => {
                 let path = path.clone();
+                let pool = pool.clone();
                 tokio::task::spawn_blocking(move || {
                     let file = std::fs::File::open(&path)
                         .map_err(|e| Error::io(format!("cannot open {}", path.display()), e))?;
-                    let mut buf = vec![0u8; len];
+                    let mut buf = pool.take(len);
                     read_at(&file, &mut buf, offset).map_err(|e| {
                         Error::io(
                             format!("cannot read {} at byte {offset}", path.display()),
                             e,
                         )
                     })?;
-                    Ok(Bytes::from(buf))
+                    Ok(buf.freeze())
                 })
                 .await
                 .map_err(|e| Error::Config(format!("a reading task failed: {e}")))?
@@ -265,10 +268,15 @@ impl PithosClient {
     ) -> RoundResult {
         let concurrency = options.concurrency.max(1);
         let progress = options.progress.as_ref();
+        let block_size = blocks.iter().map(|b| b.len).max().unwrap_or(0);
+        let pool = Arc::new(BufferPool::new(block_size, concurrency));
+        let pool = &pool;
         let mut results = futures_util::stream::iter(blocks)
             .map(|block| async move {
-                let data = source.read(block.offset, block.len).await?;
-                let answer = self.post_block(container, data).await?;
+                let data = source.read(block.offset, block.len, pool).await?;
+                let answer = self.post_block(container, data.clone()).await;
+                pool.give_back(data);
+                let answer = answer?;
                 if answer != block.hash {
                     return Err(Error::Integrity {
                         what: format!("block at byte {} of the upload", block.offset),

@@ -1,0 +1,12 @@
+//! The block storage service (`volume`): volumes, snapshots, volume types.
+
+mod client;
+mod models;
+mod snapshots;
+mod volumes;
+
+pub use client::BlockStorageClient;
+pub use models::{
+    AttachedServer, CreateSnapshot, CreateVolume, Snapshot, UpdateSnapshot, UpdateVolume, Volume,
+    VolumeType,
+};
