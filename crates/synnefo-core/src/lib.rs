@@ -38,6 +38,7 @@ mod encode;
 mod error;
 mod fault;
 mod hyper_transport;
+pub mod lenient;
 mod paging;
 mod redact;
 mod request;

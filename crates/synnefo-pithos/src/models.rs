@@ -742,37 +742,14 @@ fn lenient_u64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Err
 
 /// As [`lenient_u64`], `null` allowed.
 fn lenient_u64_opt<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
-    use serde::de::Error as _;
-    match Option::<Value>::deserialize(deserializer)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                    .map(|f| f as u64)
-            })
-            .map(Some)
-            .ok_or_else(|| D::Error::custom(format!("{n} is not a non-negative integer"))),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("{s:?} is not a non-negative integer"))),
-        Some(other) => Err(D::Error::custom(format!("{other} is not a number"))),
-    }
+    synnefo_core::lenient::opt_integer(deserializer)
 }
 
 /// Text that may come as a JSON string or number.
 fn lenient_string_opt<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
+    synnefo_core::lenient::opt_string(deserializer)
 }
 
 /// `Option<SystemTime>` as an HTTP date string.
