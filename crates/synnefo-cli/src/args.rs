@@ -1,6 +1,12 @@
 //! The command tree, as kamaki has it: `snf [global options] <group> <command>`.
 
+use crate::commands::flavor::FlavorCommand;
+use crate::commands::imagecompute::ImagecomputeCommand;
+use crate::commands::keypair::KeypairCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
+use crate::commands::server::ServerCommand;
+use crate::commands::snapshot::SnapshotCommand;
+use crate::commands::volume::VolumeCommand;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -85,6 +91,25 @@ pub(crate) enum Command {
     /// Pithos+ user groups of your account (for sharing).
     #[command(subcommand)]
     Group(GroupCommand),
+    /// Cyclades virtual servers: create, list, start, stop, wait, attach
+    /// volumes.
+    #[command(subcommand)]
+    Server(ServerCommand),
+    /// Server flavors (CPUs, RAM, disk).
+    #[command(subcommand)]
+    Flavor(FlavorCommand),
+    /// SSH key pairs to install on new servers.
+    #[command(subcommand)]
+    Keypair(KeypairCommand),
+    /// Images through the compute API: list, show, delete, properties.
+    #[command(subcommand)]
+    Imagecompute(ImagecomputeCommand),
+    /// Block storage volumes and their types.
+    #[command(subcommand)]
+    Volume(VolumeCommand),
+    /// Snapshots of volumes.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
 }
 
 /// `snf user …`
@@ -834,5 +859,88 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["snf", "file", "modify", "x"]).is_err());
         assert!(Cli::try_parse_from(["snf", "file", "upload", "a", "--etag", "e"]).is_err());
+    }
+
+    #[test]
+    fn compute_commands_parse() {
+        let parses = |args: &[&str]| {
+            let mut all = vec!["snf"];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all).is_ok()
+        };
+        assert!(parses(&["server", "wait", "1", "--while", "build"]));
+        assert!(parses(&[
+            "server",
+            "wait",
+            "1",
+            "--until",
+            "STOPPED",
+            "--timeout",
+            "5"
+        ]));
+        assert!(!parses(&[
+            "server", "wait", "1", "--while", "BUILD", "--until", "ACTIVE"
+        ]));
+        assert!(!parses(&["server", "wait", "x"]));
+        assert!(parses(&[
+            "server", "reboot", "1", "--type", "hard", "-w", "-N"
+        ]));
+        assert!(!parses(&["server", "start", "1", "--timeout", "5"]));
+        assert!(parses(&["server", "start", "1", "-w", "--timeout", "5"]));
+        assert!(!parses(&["server", "detach", "1"]));
+        assert!(!parses(&["server", "modify", "1"]));
+        assert!(parses(&[
+            "server",
+            "modify",
+            "1",
+            "--firewall",
+            "protected"
+        ]));
+        assert!(!parses(&["server", "modify", "1", "--firewall", "open"]));
+        assert!(!parses(&[
+            "server",
+            "create",
+            "--name",
+            "a",
+            "--flavor-id",
+            "1",
+            "--image-id",
+            "i",
+            "--cluster-size",
+            "0"
+        ]));
+        assert!(!parses(&[
+            "server",
+            "create",
+            "--name",
+            "a",
+            "--flavor-id",
+            "1",
+            "--image-id",
+            "i",
+            "--network",
+            "1",
+            "--no-network"
+        ]));
+        assert!(parses(&["server", "delete", "--cluster", "node", "-w"]));
+        assert!(parses(&["volume", "wait", "7", "--until", "in_use"]));
+        assert!(!parses(&["volume", "wait", "7", "--until", "in-use-ish"]));
+        assert!(parses(&[
+            "volume",
+            "modify",
+            "7",
+            "--delete-on-termination",
+            "false"
+        ]));
+        assert!(!parses(&["volume", "modify", "7"]));
+        assert!(!parses(&["volume", "create", "--size", "1"]));
+        assert!(!parses(&["snapshot", "modify", "s"]));
+        assert!(!parses(&["imagecompute", "modify", "i"]));
+        assert!(parses(&["keypair", "generate", "-f"]));
+        assert!(parses(&[
+            "flavor", "list", "-l", "--vcpus", "2", "--public"
+        ]));
+        assert!(parses(&["server", "console", "1", "--type", "vnc-wss"]));
+        assert!(!parses(&["server", "console", "1", "--type", "rdp"]));
     }
 }

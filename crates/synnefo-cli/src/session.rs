@@ -1,11 +1,11 @@
 //! From the command line and the config file to an authenticated cloud.
 
 use crate::args::GlobalArgs;
-use crate::config::{CloudConfig, Config, expand_home};
+use crate::config::{CloudConfig, Config, Service as ConfigService, expand_home};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use synnefo_astakos::Cloud;
-use synnefo_core::{ClientConfig, HttpClient, TlsConfig, Token};
+use synnefo_core::{ClientConfig, HttpClient, Service, TlsConfig, Token, normalize_endpoint_url};
 
 /// The config file named on the command line, or kamaki's default.
 pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config> {
@@ -73,4 +73,37 @@ pub(crate) async fn connect_with_settings(global: &GlobalArgs) -> Result<(Cloud,
         .await
         .with_context(|| format!("cannot authenticate to cloud {:?}", choice.name))?;
     Ok((cloud, choice.settings))
+}
+
+/// A client of service `S` as kamaki's `get_client` builds it: the URL is
+/// `cloud.<c>.<service>_url` when set, else the catalog's endpoint of type
+/// `<service>_type` (default `S::SERVICE_TYPE`) and version
+/// `<service>_version`; the token is `<service>_token` or the session's.
+pub(crate) fn service_client<S: Service>(
+    cloud: &Cloud,
+    settings: &CloudConfig,
+    service: ConfigService,
+) -> Result<S> {
+    let url = match settings.service_url(service) {
+        Some(url) => normalize_endpoint_url(url, S::DEFAULT_VERSION),
+        None => {
+            let service_type = settings.service_type(service).unwrap_or(S::SERVICE_TYPE);
+            cloud
+                .endpoint_url(
+                    service_type,
+                    settings.service_version(service),
+                    S::DEFAULT_VERSION,
+                )
+                .with_context(|| format!("cannot find the {service_type} service ({service})"))?
+        }
+    };
+    let token = match settings.service_token(service) {
+        Some(token) => Token::new(token),
+        None => cloud.token().clone(),
+    };
+    let endpoint = cloud
+        .http()
+        .endpoint(&url, Some(token))
+        .with_context(|| format!("cannot use the {service} URL {url:?}"))?;
+    Ok(S::for_user(endpoint, &cloud.user().id))
 }

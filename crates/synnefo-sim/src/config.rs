@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,11 +15,62 @@ pub const DEFAULT_BLOCK_SIZE: usize = 4 * 1024 * 1024;
 /// Default Pithos+ account quota: 50 GiB.
 pub const DEFAULT_ACCOUNT_QUOTA: u64 = 50 * 1024 * 1024 * 1024;
 
+/// Default time a new Cyclades server stays in `BUILD`: 2 seconds.
+pub const DEFAULT_BUILD_DELAY: Duration = Duration::from_secs(2);
+
+/// Default duration of every other Cyclades job (start, stop, reboot,
+/// resize, destroy, volume attach/detach, volume and snapshot creation…):
+/// 300 milliseconds.
+pub const DEFAULT_ACTION_DELAY: Duration = Duration::from_millis(300);
+
+/// Cyclades quota limits of a user in their system project, named after the
+/// Astakos resources. RAM and disk are in bytes, like Astakos counts them.
+///
+/// `cpu` and `ram` count running servers only (stopping a server releases
+/// them, starting it charges them again); `total_cpu` and `total_ram` count
+/// every server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CycladesQuota {
+    /// `cyclades.vm`: number of servers.
+    pub vm: u64,
+    /// `cyclades.cpu`: virtual CPUs of running servers.
+    pub cpu: u64,
+    /// `cyclades.total_cpu`: virtual CPUs of all servers.
+    pub total_cpu: u64,
+    /// `cyclades.ram`: RAM of running servers, in bytes.
+    pub ram: u64,
+    /// `cyclades.total_ram`: RAM of all servers, in bytes.
+    pub total_ram: u64,
+    /// `cyclades.disk`: size of all volumes, in bytes.
+    pub disk: u64,
+    /// `cyclades.floating_ip`: floating IP addresses.
+    pub floating_ip: u64,
+}
+
+impl Default for CycladesQuota {
+    /// Generous limits: 10 servers, 16 running CPUs (32 in total), 16 GiB
+    /// of running RAM (32 GiB in total), 200 GiB of disk and 5 floating IPs.
+    fn default() -> Self {
+        const GIB: u64 = 1024 * 1024 * 1024;
+        Self {
+            vm: 10,
+            cpu: 16,
+            total_cpu: 32,
+            ram: 16 * GIB,
+            total_ram: 32 * GIB,
+            disk: 200 * GIB,
+            floating_ip: 5,
+        }
+    }
+}
+
 /// How to start a simulator.
 ///
 /// `SimConfig::default()` listens on `127.0.0.1` on a free port with the
 /// built-in users (see [`default_users`]) and a random seed; Pithos+ keeps
-/// its blocks in memory, uses 4 MiB blocks and gives every account 50 GiB.
+/// its blocks in memory, uses 4 MiB blocks and gives every account 50 GiB;
+/// Cyclades servers build in [`DEFAULT_BUILD_DELAY`], other jobs take
+/// [`DEFAULT_ACTION_DELAY`], and every user gets [`CycladesQuota::default`].
 #[derive(Clone, Debug)]
 pub struct SimConfig {
     /// The Astakos users known to the simulated cloud (at least one).
@@ -31,8 +83,9 @@ pub struct SimConfig {
     pub host: IpAddr,
     /// Port to listen on; `0` picks any free port.
     pub port: u16,
-    /// Seed for every random decision (fault dice, object UUIDs, public
-    /// URL tokens, multipart boundaries); `None` = random.
+    /// Seed for every random decision (fault dice, object, image and
+    /// snapshot UUIDs, public URL tokens, multipart boundaries, admin
+    /// passwords, generated keys); `None` = random.
     pub seed: Option<u64>,
     /// Folder where Pithos+ keeps its blocks (one file per block, named by
     /// its hex hash, under `blocks/`); `None` keeps them in memory. Blocks
@@ -47,6 +100,20 @@ pub struct SimConfig {
     /// Per-user Pithos+ quotas in bytes, by user UUID, overriding
     /// [`SimConfig::account_quota`].
     pub account_quotas: BTreeMap<String, u64>,
+    /// How long a new Cyclades server stays in `BUILD` before it becomes
+    /// `ACTIVE` (or `ERROR`, see [`crate::SimHandle::fail_next_server_build`]);
+    /// `progress` grows meanwhile. Zero completes the build at once (the
+    /// create response still says `BUILD`).
+    pub build_delay: Duration,
+    /// How long every other Cyclades job takes (start, shutdown, reboot,
+    /// resize, delete, NIC and volume attach/detach, volume creation and
+    /// deletion, snapshots); zero completes them at once.
+    pub action_delay: Duration,
+    /// Cyclades quota of every user (in their system project).
+    pub cyclades_quota: CycladesQuota,
+    /// Per-user Cyclades quotas, by user UUID, overriding
+    /// [`SimConfig::cyclades_quota`].
+    pub cyclades_quotas: BTreeMap<String, CycladesQuota>,
 }
 
 impl Default for SimConfig {
@@ -60,6 +127,10 @@ impl Default for SimConfig {
             block_size: DEFAULT_BLOCK_SIZE,
             account_quota: DEFAULT_ACCOUNT_QUOTA,
             account_quotas: BTreeMap::new(),
+            build_delay: DEFAULT_BUILD_DELAY,
+            action_delay: DEFAULT_ACTION_DELAY,
+            cyclades_quota: CycladesQuota::default(),
+            cyclades_quotas: BTreeMap::new(),
         }
     }
 }

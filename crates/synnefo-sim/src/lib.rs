@@ -1,7 +1,7 @@
 //! A faithful local emulator of a [Synnefo](https://www.synnefo.org/) cloud
-//! (GRNET's ~okeanos): Astakos identity and account APIs and the Pithos+
-//! object store today; Cyclades compute, network, block storage and Plankton
-//! images are added service by service.
+//! (GRNET's ~okeanos): Astakos identity and account APIs, the Pithos+
+//! object store, Cyclades compute and block storage today; the Cyclades
+//! network API and Plankton images are added service by service.
 //!
 //! The simulator is a real HTTP/1.1 server on the loopback interface. It lays
 //! its services out like a real deployment under one base URL
@@ -16,6 +16,15 @@
 //! versions, permissions and public URLs in memory and its content-addressed
 //! blocks in memory or, with [`SimConfig::data_dir`], one file per block;
 //! [`SimHandle::pithos_stats`] exposes counters for tests and benchmarks.
+//!
+//! Cyclades compute ([`SimHandle::compute_url`]) and block storage
+//! ([`SimHandle::volume_url`]) share one in-memory world: seeded flavors,
+//! images, volume types and a public network; servers, ports, floating IPs,
+//! volumes, snapshots and keypairs created by users. Servers build for
+//! [`SimConfig::build_delay`] and every other job takes
+//! [`SimConfig::action_delay`], so clients must poll; quotas
+//! ([`SimConfig::cyclades_quota`]) answer `413 overLimit`, and
+//! [`SimHandle::fail_next_server_build`] makes a build end in `ERROR`.
 //!
 //! ```no_run
 //! use synnefo_sim::{FaultAction, FaultRule, Sim};
@@ -46,6 +55,7 @@
 mod account;
 mod body;
 mod catalog;
+mod compute;
 mod config;
 mod dates;
 mod error;
@@ -62,10 +72,12 @@ mod router;
 mod server;
 mod state;
 mod versions;
+mod volume;
 
 pub use config::{
-    ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, DEFAULT_ACCOUNT_QUOTA, DEFAULT_BLOCK_SIZE,
-    SimConfig, UserSpec, default_users, load_users,
+    ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, CycladesQuota, DEFAULT_ACCOUNT_QUOTA,
+    DEFAULT_ACTION_DELAY, DEFAULT_BLOCK_SIZE, DEFAULT_BUILD_DELAY, SimConfig, UserSpec,
+    default_users, load_users,
 };
 pub use error::SimError;
 pub use faults::{FaultAction, FaultRule, Faults};

@@ -3,16 +3,19 @@
 //! ```text
 //! synnefo-sim serve [--host 127.0.0.1] [--port 8080] [--users FILE] [--seed N]
 //!                   [--data-dir DIR] [--block-size BYTES] [--account-quota BYTES]
+//!                   [--build-delay-ms MS] [--action-delay-ms MS]
 //! synnefo-sim users            # the built-in users as JSON, a template for --users
 //! ```
 
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use synnefo_sim::{
-    DEFAULT_ACCOUNT_QUOTA, DEFAULT_BLOCK_SIZE, Sim, SimConfig, default_users, load_users,
+    DEFAULT_ACCOUNT_QUOTA, DEFAULT_ACTION_DELAY, DEFAULT_BLOCK_SIZE, DEFAULT_BUILD_DELAY, Sim,
+    SimConfig, default_users, load_users,
 };
 
 /// A local emulator of a Synnefo cloud (Astakos, Cyclades, Pithos+, Plankton).
@@ -50,6 +53,13 @@ enum Command {
         /// Pithos quota of every account in bytes (0 = unlimited).
         #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_ACCOUNT_QUOTA)]
         account_quota: u64,
+        /// How long new Cyclades servers stay in BUILD, in milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = DEFAULT_BUILD_DELAY.as_millis() as u64)]
+        build_delay_ms: u64,
+        /// How long other Cyclades jobs (start, stop, attach…) take, in
+        /// milliseconds.
+        #[arg(long, value_name = "MS", default_value_t = DEFAULT_ACTION_DELAY.as_millis() as u64)]
+        action_delay_ms: u64,
     },
     /// Print the built-in users as JSON (a template for `serve --users`).
     Users,
@@ -76,6 +86,8 @@ fn main() -> ExitCode {
             data_dir,
             block_size,
             account_quota,
+            build_delay_ms,
+            action_delay_ms,
         } => {
             init_logging();
             let users = match users {
@@ -96,6 +108,8 @@ fn main() -> ExitCode {
                 data_dir,
                 block_size,
                 account_quota,
+                build_delay: Duration::from_millis(build_delay_ms),
+                action_delay: Duration::from_millis(action_delay_ms),
                 ..SimConfig::default()
             };
             let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -141,6 +155,8 @@ async fn serve(config: SimConfig) -> ExitCode {
         println!("user {} uuid={} token={}", user.name, user.uuid, user.token);
     }
     println!("pithos URL: {}", sim.pithos_url());
+    println!("compute URL: {}", sim.compute_url());
+    println!("volume URL: {}", sim.volume_url());
     stop.wait().await;
     tracing::info!("stopping");
     sim.stop().await;

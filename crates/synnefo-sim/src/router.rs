@@ -10,7 +10,7 @@ use crate::fault_body::Fault;
 use crate::request::ApiRequest;
 use crate::response::{ApiResponse, ApiResult};
 use crate::state::SimState;
-use crate::{account, identity, pithos, versions};
+use crate::{account, compute, identity, pithos, versions, volume};
 
 /// A service entry point: state, request, path after the mount prefix.
 type Handler = fn(&SimState, &ApiRequest, &str) -> ApiResult;
@@ -27,11 +27,11 @@ const MOUNTS: &[(&str, Handler)] = &[
     ("/pithos/_astakos/account", account::handle),
     ("/pithos/object-store", pithos::handle),
     ("/pithos/public", pithos::public::handle),
-    // Only the version documents of the Cyclades services exist so far.
-    ("/cyclades/compute", versions::compute),
+    ("/cyclades/compute", compute::handle),
+    ("/cyclades/volume", volume::handle),
+    // Only the version documents of these Cyclades services exist so far.
     ("/cyclades/network", versions::network),
     ("/cyclades/image", versions::image),
-    ("/cyclades/volume", versions::volume),
 ];
 
 /// `path` minus `prefix` if `prefix` is a whole-segment prefix of it.

@@ -1,6 +1,7 @@
 //! The HTTP server: listener, connection loop, fault application, request
 //! recording and graceful stop.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,8 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::body::{SimBody, into_sim_body};
-use crate::catalog::{ACCOUNT_PATH, IDENTITY_PATH, PITHOS_PATH};
+use crate::catalog::{ACCOUNT_PATH, COMPUTE_PATH, IDENTITY_PATH, PITHOS_PATH, VOLUME_PATH};
+use crate::compute::Cyclades;
 use crate::config::{SimConfig, UserSpec, validate_users};
 use crate::error::SimError;
 use crate::fault_body::Fault;
@@ -83,12 +85,14 @@ impl Sim {
         let base_url = format!("http://{}", SocketAddr::new(public_ip, local.port()));
         let faults = Faults::new(config.seed);
         let recorder = Recorder::default();
+        let cyclades = Arc::new(Cyclades::new(&config, &base_url));
         let shared = Arc::new(Shared {
             state: SimState::new(
                 base_url.clone(),
                 config.users.clone(),
                 OffsetDateTime::now_utc(),
                 pithos.clone(),
+                cyclades.clone(),
             ),
             faults: faults.clone(),
             recorder: recorder.clone(),
@@ -103,6 +107,7 @@ impl Sim {
             faults,
             recorder,
             pithos,
+            cyclades,
             shutdown,
             task: Some(task),
         })
@@ -121,6 +126,7 @@ pub struct SimHandle {
     faults: Faults,
     recorder: Recorder,
     pithos: Arc<Pithos>,
+    cyclades: Arc<Cyclades>,
     shutdown: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
 }
@@ -144,6 +150,33 @@ impl SimHandle {
     /// The Pithos+ object-store URL: `{base}/pithos/object-store/v1`.
     pub fn pithos_url(&self) -> String {
         format!("{}{PITHOS_PATH}", self.base_url)
+    }
+
+    /// The Cyclades compute URL: `{base}/cyclades/compute/v2.0` (also the
+    /// catalog's `publicURL`).
+    pub fn compute_url(&self) -> String {
+        format!("{}{COMPUTE_PATH}", self.base_url)
+    }
+
+    /// The block storage API root: `{base}/cyclades/volume/v2.0`. The
+    /// catalog's `publicURL` is the unversioned `{base}/cyclades/volume`,
+    /// as in real deployments; `/v2` works too.
+    pub fn volume_url(&self) -> String {
+        format!("{}{VOLUME_PATH}/v2.0", self.base_url)
+    }
+
+    /// Makes the next server build end in `ERROR` instead of `ACTIVE`
+    /// (its NICs and volumes go to `ERROR` too). Each call fails one more
+    /// build.
+    pub fn fail_next_server_build(&self) {
+        self.cyclades.fail_next_build();
+    }
+
+    /// The Cyclades quota usage of a user (by UUID), by Astakos resource
+    /// name (`cyclades.vm`, `cyclades.cpu`, `cyclades.ram` in bytes…),
+    /// summed over projects; every resource is listed.
+    pub fn cyclades_usage(&self, user_uuid: &str) -> BTreeMap<String, u64> {
+        self.cyclades.usage(user_uuid)
     }
 
     /// Counters of the Pithos+ emulation (blocks stored, bytes moved…).

@@ -1,7 +1,7 @@
 //! State shared by every request of one simulator.
 //!
-//! Services added later (compute, network, volume, image, Pithos) keep their
-//! stores here as further fields, each behind its own lock.
+//! Each service keeps its store here as a field with its own lock(s):
+//! Pithos+, and Cyclades (compute and block storage share one world).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::catalog::service_catalog;
+use crate::compute::Cyclades;
 use crate::config::UserSpec;
 use crate::pithos::Pithos;
 
@@ -26,6 +27,8 @@ pub(crate) struct SimState {
     pub(crate) catalog: Value,
     /// The Pithos+ object store.
     pub(crate) pithos: Arc<Pithos>,
+    /// Cyclades compute and block storage.
+    pub(crate) cyclades: Arc<Cyclades>,
 }
 
 /// Lifetime of user tokens (`ASTAKOS_AUTH_TOKEN_DURATION`, 720 hours).
@@ -38,6 +41,7 @@ impl SimState {
         users: Vec<UserSpec>,
         now: OffsetDateTime,
         pithos: Arc<Pithos>,
+        cyclades: Arc<Cyclades>,
     ) -> Self {
         let catalog = service_catalog(&base_url);
         Self {
@@ -46,6 +50,7 @@ impl SimState {
             token_expires: now + TOKEN_LIFETIME,
             catalog,
             pithos,
+            cyclades,
         }
     }
 }

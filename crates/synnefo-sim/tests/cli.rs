@@ -27,6 +27,8 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
             "1",
             "--block-size",
             "1024",
+            "--build-delay-ms",
+            "0",
         ])
         .arg("--data-dir")
         .arg(data.path())
@@ -37,7 +39,7 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
     let stdout = child.stdout.take().unwrap();
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(5)
+        .take(7)
         .map(Result::unwrap)
         .collect();
     let base = lines[0]
@@ -63,6 +65,11 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
         lines[4],
         format!("pithos URL: {base}/pithos/object-store/v1")
     );
+    assert_eq!(
+        lines[5],
+        format!("compute URL: {base}/cyclades/compute/v2.0")
+    );
+    assert_eq!(lines[6], format!("volume URL: {base}/cyclades/volume/v2.0"));
     assert!(data.path().join("blocks").is_dir());
 
     let killed = Command::new("kill")

@@ -1,15 +1,23 @@
 //! One module per command group.
 
 mod catalog;
+pub(crate) mod compute_util;
 mod config;
 mod container;
 mod file;
 mod file_transfer;
+pub(crate) mod flavor;
 mod group;
+pub(crate) mod imagecompute;
+pub(crate) mod keypair;
 mod pithos_location;
 pub(crate) mod pithos_util;
+pub(crate) mod server;
 mod sharer;
+pub(crate) mod snapshot;
 mod user;
+pub(crate) mod volume;
+mod wait_bar;
 
 use crate::args::{Cli, Command};
 
@@ -24,5 +32,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Container(command) => container::run(&cli.global, command).await,
         Command::Sharer(command) => sharer::run(&cli.global, command).await,
         Command::Group(command) => group::run(&cli.global, command).await,
+        Command::Server(command) => server::run(&cli.global, command).await,
+        Command::Flavor(command) => flavor::run(&cli.global, command).await,
+        Command::Keypair(command) => keypair::run(&cli.global, command).await,
+        Command::Imagecompute(command) => imagecompute::run(&cli.global, command).await,
+        Command::Volume(command) => volume::run(&cli.global, command).await,
+        Command::Snapshot(command) => snapshot::run(&cli.global, command).await,
     }
 }

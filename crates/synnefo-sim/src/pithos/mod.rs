@@ -272,8 +272,13 @@ fn astakos_refusal(message: &str) -> Fault {
     }
 }
 
-/// Authenticates the caller of a Pithos view.
-fn authenticate<'a>(state: &'a SimState, req: &ApiRequest) -> Result<&'a UserSpec, Fault> {
+/// Authenticates the caller of a Pithos or Cyclades view: `401
+/// unauthorized` without a token, `401 fault` (the re-raised Astakos error)
+/// for an invalid token or an inactive user.
+pub(crate) fn authenticate<'a>(
+    state: &'a SimState,
+    req: &ApiRequest,
+) -> Result<&'a UserSpec, Fault> {
     let token = req.auth_token().unwrap_or_default();
     if token.is_empty() {
         return Err(Fault::unauthorized(
