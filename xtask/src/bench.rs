@@ -122,7 +122,8 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
     let _sim = Sim(child);
     let mut url = String::new();
     let mut token = String::new();
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
         let line = line?;
         if let Some(u) = line.strip_prefix("identity URL: ") {
             url = u.trim().to_owned();
@@ -134,6 +135,8 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
             break;
         }
     }
+    // Keep draining the emulator's output: a closed pipe would stop it.
+    std::thread::spawn(move || lines.for_each(drop));
     if url.is_empty() || token.is_empty() {
         bail!("synnefo-sim did not print its URL and a token");
     }

@@ -174,17 +174,22 @@ fn demo() -> Result<()> {
         .unwrap_or_else(|| root().join("target"))
         .join("debug");
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let dir = std::env::temp_dir().join(format!("snf-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    // The emulator's request log goes to a file, to keep the tour readable.
+    let sim_log = dir.join("synnefo-sim.log");
     let mut child = Command::new(target.join("synnefo-sim"))
         .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&sim_log)?)
         .spawn()
         .context("could not start synnefo-sim")?;
     let stdout = child.stdout.take().context("no stdout from synnefo-sim")?;
     let _sim = SimProcess(child);
     let mut identity_url = None;
     let mut users = Vec::new();
-    for line in BufReader::new(stdout).lines() {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
         let line = line?;
         if let Some(url) = line.strip_prefix("identity URL: ") {
             identity_url = Some(url.trim().to_owned());
@@ -206,13 +211,14 @@ fn demo() -> Result<()> {
             }
         }
     }
+    // Keep reading what the emulator prints: closing the pipe would make
+    // its next line fail and stop it.
+    std::thread::spawn(move || lines.for_each(drop));
     let identity_url = identity_url.context("synnefo-sim did not print its identity URL")?;
     let [(alice, alice_uuid, alice_token), (bob, bob_uuid, _)] = users.as_slice() else {
         bail!("synnefo-sim did not print two users");
     };
 
-    let dir = std::env::temp_dir().join(format!("snf-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
     let config = dir.join("kamakirc");
     let snf = target.join("snf");
     let tour = Tour { snf, config };
@@ -279,9 +285,112 @@ fn demo() -> Result<()> {
     }
     println!("(the downloaded copy is identical)\n");
     tour.step(&["-o", "json", "container", "list"])?;
+
+    println!("# 10. Servers: what can we run?");
+    tour.step(&["flavor", "list"])?;
+    tour.step(&["imagecompute", "list"])?;
+    let flavors = tour.json(&["-o", "json", "flavor", "list"])?;
+    let images = tour.json(&["-o", "json", "imagecompute", "list"])?;
+    let flavor = first_id(&flavors).context("the cloud offers no flavor")?;
+    let image = first_id(&images).context("the cloud offers no image")?;
+    println!("(using flavor {flavor} and image {image})\n");
+    println!(
+        "# 11. Create a server and wait for it to become ACTIVE (a progress bar on a terminal)."
+    );
+    let server = tour.json(&[
+        "-o",
+        "json",
+        "server",
+        "create",
+        "--name",
+        "demo-vm",
+        "--flavor-id",
+        &flavor,
+        "--image-id",
+        &image,
+        "--wait",
+    ])?;
+    let server = id_of(&server).context("server create printed no id")?;
+    println!("(server {server})\n");
+    tour.step(&["server", "info", &server])?;
+    println!("# 12. A volume, attached to the server, and a snapshot of it.");
+    let types = tour.json(&["-o", "json", "volume", "types"])?;
+    let volume_type = first_id(&types).context("the cloud offers no volume type")?;
+    let volume = tour.json(&[
+        "-o",
+        "json",
+        "volume",
+        "create",
+        "--size",
+        "2",
+        "--name",
+        "demo-disk",
+        "--volume-type",
+        &volume_type,
+        "--wait",
+    ])?;
+    let volume = id_of(&volume).context("volume create printed no id")?;
+    println!("(volume {volume})\n");
+    tour.step(&["server", "attach", &server, "--volume-id", &volume])?;
+    tour.step(&[
+        "volume",
+        "wait",
+        &volume,
+        "--until",
+        "in_use",
+        "--timeout",
+        "30",
+    ])?;
+    tour.step(&["server", "attachments", &server])?;
+    let snapshot = tour.json(&[
+        "-o",
+        "json",
+        "snapshot",
+        "create",
+        "--volume-id",
+        &volume,
+        "--name",
+        "demo-snap",
+    ])?;
+    let snapshot = id_of(&snapshot).context("snapshot create printed no id")?;
+    println!("(snapshot {snapshot})\n");
+    tour.step(&["snapshot", "list"])?;
+    println!("# 13. Clean up: snapshot, volume, server.");
+    tour.step(&["snapshot", "delete", &snapshot])?;
+    tour.step(&["server", "detach", &server, "--volume-id", &volume])?;
+    tour.step(&[
+        "volume",
+        "wait",
+        &volume,
+        "--until",
+        "available",
+        "--timeout",
+        "30",
+    ])?;
+    tour.step(&["volume", "delete", &volume, "--wait"])?;
+    tour.step(&["server", "delete", &server, "--wait"])?;
     std::fs::remove_dir_all(&dir).ok();
     println!("The tour is over; synnefo-sim stops now.");
     Ok(())
+}
+
+/// The `id` of the first item of a JSON list.
+fn first_id(list: &serde_json::Value) -> Option<String> {
+    id_of(list.as_array()?.first()?)
+}
+
+/// An item's `id`, whether the server sent a number or a string.
+fn id_of(item: &serde_json::Value) -> Option<String> {
+    let item = item
+        .get("server")
+        .or_else(|| item.get("volume"))
+        .or_else(|| item.get("snapshot"))
+        .unwrap_or(item);
+    match item.get("id")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 struct Tour {
@@ -304,6 +413,18 @@ impl Tour {
             bail!("`snf {}` failed ({status})", args.join(" "));
         }
         Ok(())
+    }
+
+    /// Runs a step whose JSON output the tour reads (an id to use next);
+    /// the progress and messages on stderr still show.
+    fn json(&self, args: &[&str]) -> Result<serde_json::Value> {
+        let output = self.command(args).stderr(Stdio::inherit()).output()?;
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        if !output.status.success() {
+            bail!("`snf {}` failed ({})", args.join(" "), output.status);
+        }
+        serde_json::from_str(&text)
+            .with_context(|| format!("`snf {}` did not print JSON", args.join(" ")))
     }
 
     fn step_expect_failure(&self, args: &[&str]) -> Result<()> {
