@@ -119,6 +119,7 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
         .spawn()
         .context("could not start synnefo-sim")?;
     let stdout = child.stdout.take().context("no stdout from synnefo-sim")?;
+    let sim_pid = child.id();
     let _sim = Sim(child);
     let mut url = String::new();
     let mut token = String::new();
@@ -157,7 +158,7 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
         let source = dir.join(format!("random-{gib}g"));
         let target = dir.join(format!("download-{gib}g"));
         eprintln!("bench: {gib} GiB of random data");
-        run(&["generate", path(&source), &size.to_string()])?;
+        run(&["generate", path(&source), &size.to_string(), &gib.to_string()])?;
         let object = format!("big-{gib}g");
         for (label, op, file) in [
             ("upload (fresh)", "upload", &source),
@@ -165,10 +166,12 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
             ("download (verified)", "download", &target),
         ] {
             eprintln!("bench: {label}, {gib} GiB");
+            let sim_before = cpu_seconds_of(sim_pid);
             let r = run(&[op, &url, &token, "bench", &object, path(file)])?;
-            let mut note = String::new();
+            let sim_cpu = cpu_seconds_of(sim_pid) - sim_before;
+            let mut note = format!("emulator CPU {:.2} s/GiB", sim_cpu / (r.bytes / GIB));
             if let Some(sent) = r.blocks_sent {
-                note = format!("{sent} blocks sent");
+                note.push_str(&format!("; {sent} blocks sent"));
             }
             rows.push([
                 format!("{label}, {gib} GiB"),
@@ -238,6 +241,18 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
         line(row);
     }
     Ok(())
+}
+
+/// CPU seconds (user + system) used so far by process `pid` (Linux).
+fn cpu_seconds_of(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    ticks as f64 / 100.0
 }
 
 fn path(p: &Path) -> &str {

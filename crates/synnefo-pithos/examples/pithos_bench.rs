@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! pithos_bench ceiling BYTES
-//! pithos_bench generate FILE BYTES
+//! pithos_bench generate FILE BYTES [SEED]
 //! pithos_bench write-ceiling FILE BYTES
 //! pithos_bench upload   URL TOKEN CONTAINER OBJECT FILE
 //! pithos_bench download URL TOKEN CONTAINER OBJECT FILE
@@ -83,8 +83,9 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
         }
         "generate" => {
             let bytes: u64 = args[2].parse().unwrap();
+            let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
             let mut file = std::io::BufWriter::new(std::fs::File::create(&args[1]).unwrap());
-            let mut rng = fastrand::Rng::with_seed(42);
+            let mut rng = fastrand::Rng::with_seed(seed);
             let mut chunk = vec![0u8; 1 << 20];
             let mut left = bytes;
             while left > 0 {
