@@ -98,7 +98,9 @@ impl ComputeClient {
     ///
     /// # Errors
     /// [`synnefo_core::Error::Http`]: `404` for an unknown id, `409` while
-    /// it is attached.
+    /// it is attached, which includes the moment after
+    /// [`ComputeClient::remove_floating_ip`] until the server's detach job
+    /// has completed (poll, or retry the `409`).
     pub async fn delete_floating_ip(&self, floating_ip_id: &str) -> Result<()> {
         self.send_empty(self.delete_floating_ip_request(floating_ip_id))
             .await
@@ -113,11 +115,14 @@ impl ComputeClient {
     }
 
     /// Attaches one of the caller's floating IPs to a server (Synnefo
-    /// creates a port with it).
+    /// creates a port with it; the address shows in the server's
+    /// `attachments` once the connect job has completed).
     ///
     /// # Errors
-    /// [`synnefo_core::Error::Http`]: `400` for an address not the caller's
-    /// or in use, `409` while the server is building.
+    /// [`synnefo_core::Error::Http`]: `404` for an address that is not one
+    /// of the caller's floating IPs, `409` for one already in use or while
+    /// the server is building, `400` while another job of the server is
+    /// pending.
     pub async fn add_floating_ip(&self, server_id: u64, address: &str) -> Result<()> {
         self.send_empty(self.add_floating_ip_request(server_id, address)?)
             .await
@@ -135,11 +140,13 @@ impl ComputeClient {
         )
     }
 
-    /// Detaches a floating IP from a server (its port is removed).
+    /// Detaches a floating IP from a server (its port is removed by a job
+    /// of the server: until it completes, the address stays attached).
     ///
     /// # Errors
-    /// [`synnefo_core::Error::Http`] `400` when the address is not attached
-    /// to the server.
+    /// [`synnefo_core::Error::Http`]: `400` when the address is not attached
+    /// to the server or another job of the server is pending, `404` for an
+    /// address that is not one of the caller's floating IPs.
     pub async fn remove_floating_ip(&self, server_id: u64, address: &str) -> Result<()> {
         self.send_empty(self.remove_floating_ip_request(server_id, address)?)
             .await

@@ -37,7 +37,9 @@
 //! in the wrong positions) implement the OpenStack calls they were meant
 //! to; `rebuild_server` works (and reuses the current image when none is
 //! given); `rescue_image_ref` goes inside `rescue`; the image metadata
-//! `PUT` names its key in the path; query values are encoded once.
+//! `PUT` names its key in the path; query values are encoded once;
+//! `os-start`, `os-stop`, `confirmResize` and `revertResize` carry `{}`
+//! (kamaki's `null` arguments are refused by Synnefo).
 
 mod actions;
 mod base64;

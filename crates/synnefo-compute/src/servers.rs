@@ -314,6 +314,8 @@ impl ComputeClient {
 
     /// As [`ComputeClient::get_server_nics`], only if they changed since
     /// `changes_since` (ISO 8601): `None` when the server answers `304`.
+    /// Synnefo's `/ips` takes no `changes-since` (wire reference §3.5) and
+    /// always answers in full.
     ///
     /// # Errors
     /// As [`ComputeClient::get_server_nics`].
@@ -333,9 +335,11 @@ impl ComputeClient {
     /// A server's addresses on one network (kamaki
     /// `get_server_network_nics`).
     ///
+    /// An empty list for a network the server has no NIC on.
+    ///
     /// # Errors
-    /// [`synnefo_core::Error::Http`] `404` for an unknown server or a
-    /// network it is not on.
+    /// [`synnefo_core::Error::Http`] `404` for an unknown server or
+    /// network.
     pub async fn get_server_network_nics(
         &self,
         server_id: u64,

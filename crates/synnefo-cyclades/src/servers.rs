@@ -171,8 +171,8 @@ impl CycladesClient {
     ///
     /// # Errors
     /// [`synnefo_core::Error::Http`]: `400` while another task is pending,
-    /// `403` for a project the user is not a member of, `413` when the
-    /// project's quota is exceeded.
+    /// a `4xx` when the quota commission is refused for a project the user
+    /// is not a member of, `413` when the project's quota is exceeded.
     pub async fn reassign_server(&self, server_id: u64, project: &str) -> Result<()> {
         self.send_empty(self.reassign_server_request(server_id, project)?)
             .await
@@ -268,7 +268,7 @@ mod tests {
         // The plain compute client underneath still speaks OpenStack.
         assert_eq!(
             action(c.compute().start_server_request(42)),
-            json!({"os-start": null})
+            json!({"os-start": {}})
         );
         for (kind, text) in [
             (ConsoleType::Vnc, "vnc"),

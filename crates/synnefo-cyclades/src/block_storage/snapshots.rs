@@ -4,7 +4,7 @@ use super::client::BlockStorageClient;
 use super::models::{CreateSnapshot, Snapshot, UpdateSnapshot, VolumeType};
 use serde_json::json;
 use synnefo_compute::Metadata;
-use synnefo_core::{Request, Result};
+use synnefo_core::{Error, Request, Result};
 
 /// `/snapshots/<id>`.
 fn snapshot_path(request: Request, snapshot_id: &str) -> Request {
@@ -91,9 +91,14 @@ impl BlockStorageClient {
     }
 
     /// Renames or redescribes a snapshot and returns it (kamaki
-    /// `update_snapshot`); with nothing to change it only reads it.
+    /// `update_snapshot`).
+    ///
+    /// As with [`BlockStorageClient::update_volume`], an update with
+    /// nothing to change is refused here, before any request (Synnefo
+    /// answers it with `400 "Nothing to update."`).
     ///
     /// # Errors
+    /// [`synnefo_core::Error::Config`] when `update` sets nothing;
     /// [`synnefo_core::Error::Http`] `404` for an unknown snapshot.
     pub async fn update_snapshot(
         &self,
@@ -101,7 +106,9 @@ impl BlockStorageClient {
         update: &UpdateSnapshot,
     ) -> Result<Snapshot> {
         if update.is_empty() {
-            return self.get_snapshot_details(snapshot_id).await;
+            return Err(Error::Config(format!(
+                "nothing to update on snapshot {snapshot_id}: set a name or a description"
+            )));
         }
         let request = self.update_snapshot_request(snapshot_id, update)?;
         self.send_field(request, "snapshot").await
@@ -287,22 +294,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn empty_snapshot_update_only_reads_and_types_decode() {
-        let fake = Scripted::new(&[
-            (200, r#"{"snapshot": {"id": "s", "status": "AVAILABLE"}}"#),
-            (
-                200,
-                r#"{"volume_types": [{"id": 1, "name": "ext_archipelago", "SNF:detachable": true}]}"#,
-            ),
-        ]);
+    async fn empty_snapshot_update_is_refused_and_types_decode() {
+        let fake = Scripted::new(&[(
+            200,
+            r#"{"volume_types": [{"id": 1, "name": "ext_archipelago", "SNF:detachable": true}]}"#,
+        )]);
         let c = fake.volume_client();
-        let snapshot = c
+        let error = c
             .update_snapshot("s", &UpdateSnapshot::default())
             .await
-            .unwrap();
-        assert_eq!(snapshot.status.as_deref(), Some("AVAILABLE"));
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert!(error.to_string().contains("nothing to update"), "{error}");
         let types = c.list_volume_types().await.unwrap();
         assert_eq!(types[0].detachable, Some(true));
-        assert_eq!(fake.lines(), vec!["GET /snapshots/s", "GET /types"]);
+        assert_eq!(fake.lines(), vec!["GET /types"]);
     }
 }

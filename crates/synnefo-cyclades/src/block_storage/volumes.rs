@@ -6,7 +6,7 @@ use super::models::{CreateVolume, UpdateVolume, Volume};
 use serde_json::{Value, json};
 use std::sync::{Mutex, PoisonError};
 use synnefo_compute::Metadata;
-use synnefo_core::{Poll, Request, Response, Result, WaitOptions, wait_for};
+use synnefo_core::{Error, Poll, Request, Response, Result, WaitOptions, wait_for};
 
 /// `/volumes/<id>`.
 fn volume_path(request: Request, volume_id: &str) -> Request {
@@ -99,14 +99,23 @@ impl BlockStorageClient {
     }
 
     /// Updates a volume's name, description or deletion policy and returns
-    /// it (kamaki `update_volume`). With nothing to change it only reads the
-    /// volume, as kamaki does (Synnefo refuses an empty update).
+    /// it (kamaki `update_volume`).
+    ///
+    /// An update with nothing to change is refused here, before any
+    /// request: Synnefo answers it with `400 "Nothing to update."` (wire
+    /// reference §5.1: at least one field), and kamaki's habit of reading
+    /// the volume instead made a forgotten option look like a success.
     ///
     /// # Errors
-    /// [`synnefo_core::Error::Http`] `404` for an unknown volume.
+    /// [`synnefo_core::Error::Config`] when `update` sets nothing;
+    /// [`synnefo_core::Error::Http`]: `404` for an unknown volume, `400`
+    /// for a name or description over 255 characters.
     pub async fn update_volume(&self, volume_id: &str, update: &UpdateVolume) -> Result<Volume> {
         if update.is_empty() {
-            return self.get_volume_details(volume_id).await;
+            return Err(Error::Config(format!(
+                "nothing to update on volume {volume_id}: set a name, a description or \
+                 delete_on_termination"
+            )));
         }
         let request = self.update_volume_request(volume_id, update)?;
         self.send_field(request, "volume").await
@@ -238,8 +247,10 @@ impl BlockStorageClient {
     /// Charges a volume to another project (kamaki `reassign_volume`).
     ///
     /// # Errors
-    /// [`synnefo_core::Error::Http`]: `403` for a project the user is not a
-    /// member of, `413` over the project's quota.
+    /// [`synnefo_core::Error::Http`]: a `4xx` when the quota commission is
+    /// refused for a project the user is not a member of, `409` for a
+    /// server's root volume (it follows its server), `413` over the
+    /// project's quota.
     pub async fn reassign_volume(&self, volume_id: &str, project: &str) -> Result<()> {
         self.send_empty(self.reassign_volume_request(volume_id, project)?)
             .await
@@ -393,18 +404,16 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn empty_update_only_reads() {
-        let fake = Scripted::new(&[
-            (200, r#"{"volume": {"id": "vid", "status": "available"}}"#),
-            (200, r#"{"volume": {"id": "vid"}}"#),
-        ]);
-        let volume = fake
+    async fn empty_update_is_refused_before_any_request() {
+        let fake = Scripted::new(&[(200, r#"{"volume": {"id": "vid"}}"#)]);
+        let error = fake
             .volume_client()
             .update_volume("vid", &UpdateVolume::default())
             .await
-            .unwrap();
-        assert_eq!(volume.status.as_deref(), Some("available"));
-        assert_eq!(fake.lines(), vec!["GET /volumes/vid"]);
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error}");
+        assert!(error.to_string().contains("nothing to update"), "{error}");
+        assert!(fake.lines().is_empty());
         assert_eq!(
             fake.volume_client().get_volume_status("vid").await.unwrap(),
             None

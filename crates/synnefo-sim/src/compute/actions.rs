@@ -15,6 +15,36 @@ use crate::response::{ApiResponse, ApiResult};
 /// Firewall profiles a NIC may have.
 const PROFILES: &[&str] = &["ENABLED", "DISABLED", "PROTECTED"];
 
+/// The actions answered whatever their arguments: those Synnefo does not
+/// implement (wire §3.4: 501).
+const NOT_IMPLEMENTED: &[(&str, &str)] = &[
+    ("os-getSPICEConsole", "Spice console not implemented"),
+    ("os-getRDPConsole", "RDP console not implemented"),
+    ("changePassword", "Changing password is not supported."),
+    ("rebuild", "Rebuild not supported."),
+    ("confirmResize", "Resize not supported."),
+    ("revertResize", "Resize not supported."),
+];
+
+/// The other actions the server knows.
+const ACTIONS: &[&str] = &[
+    "start",
+    "os-start",
+    "shutdown",
+    "os-stop",
+    "reboot",
+    "resize",
+    "firewallProfile",
+    "console",
+    "os-getVNCConsole",
+    "reassign",
+    "addFloatingIp",
+    "removeFloatingIp",
+    "rescue",
+    "unrescue",
+    "suspend",
+];
+
 /// `POST /servers/<id>/action`.
 pub(crate) fn action(ctx: &Ctx<'_>, world: &mut World, id: u64) -> ApiResult {
     let body = ctx.req.json_body()?;
@@ -24,10 +54,22 @@ pub(crate) fn action(ctx: &Ctx<'_>, world: &mut World, id: u64) -> ApiResult {
     let Some((name, args)) = map.iter().next() else {
         return Err(Fault::bad_request("Malformed Request."));
     };
-    let empty = Map::new();
+    if let Some((_, message)) = NOT_IMPLEMENTED.iter().find(|(n, _)| n == name) {
+        return Err(Fault::new(501, *message));
+    }
+    if !ACTIONS.contains(&name.as_str()) {
+        return Err(Fault::bad_request(format!("Action {name} not supported")));
+    }
+    // `get_attribute(req, action, required=True, attr_type=dict)`: the
+    // arguments are an object (wire §3.4, `{"<action>": {<args>}}`), so
+    // `{"os-start": null}` is refused like a missing one.
     let args = match args {
         Value::Object(args) => args,
-        Value::Null => &empty,
+        Value::Null => {
+            return Err(Fault::bad_request(format!(
+                "Malformed request. Missing attribute '{name}'."
+            )));
+        }
         _ => {
             return Err(Fault::bad_request(format!(
                 "Malformed request. Invalid '{name}' field"
@@ -48,8 +90,6 @@ pub(crate) fn action(ctx: &Ctx<'_>, world: &mut World, id: u64) -> ApiResult {
         "firewallProfile" => firewall(ctx, world, id, args),
         "console" => console(ctx, world, id, args),
         "os-getVNCConsole" => vnc_console(ctx, world, id, args),
-        "os-getSPICEConsole" => Err(Fault::new(501, "Spice console not implemented")),
-        "os-getRDPConsole" => Err(Fault::new(501, "RDP console not implemented")),
         "reassign" => reassign(ctx, world, id, args),
         "addFloatingIp" => add_floating_ip(ctx, world, id, args),
         "removeFloatingIp" => remove_floating_ip(ctx, world, id, args),
@@ -58,9 +98,6 @@ pub(crate) fn action(ctx: &Ctx<'_>, world: &mut World, id: u64) -> ApiResult {
             ..Fault::item_not_found("")
         }),
         "suspend" => Err(Fault::new(403, "User is not allowed to suspend his server")),
-        "changePassword" => Err(Fault::new(501, "Changing password is not supported.")),
-        "rebuild" => Err(Fault::new(501, "Rebuild not supported.")),
-        "confirmResize" | "revertResize" => Err(Fault::new(501, "Resize not supported.")),
         other => Err(Fault::bad_request(format!("Action {other} not supported"))),
     }
 }
