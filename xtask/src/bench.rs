@@ -158,7 +158,12 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
         let source = dir.join(format!("random-{gib}g"));
         let target = dir.join(format!("download-{gib}g"));
         eprintln!("bench: {gib} GiB of random data");
-        run(&["generate", path(&source), &size.to_string(), &gib.to_string()])?;
+        run(&[
+            "generate",
+            path(&source),
+            &size.to_string(),
+            &gib.to_string(),
+        ])?;
         let object = format!("big-{gib}g");
         for (label, op, file) in [
             ("upload (fresh)", "upload", &source),
@@ -287,4 +292,445 @@ fn files_differ(a: &Path, b: &Path) -> Result<bool> {
         }
         Ok(filled)
     }
+}
+
+/// One external command's figures: wall seconds, CPU seconds (user +
+/// system, children included) and peak RSS, measured by a python wrapper
+/// (`getrusage(RUSAGE_CHILDREN)`), since std has no child rusage.
+fn measured(command: &[&str], env: &[(String, String)]) -> Result<Run> {
+    let wrapper = "import resource, subprocess, sys, time\n\
+                   t = time.monotonic()\n\
+                   r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n\
+                   s = time.monotonic() - t\n\
+                   u = resource.getrusage(resource.RUSAGE_CHILDREN)\n\
+                   sys.stderr.write(r.stderr.decode(errors='replace')[-2000:])\n\
+                   print('{\"seconds\":%f,\"cpu_seconds\":%f,\"max_rss_bytes\":%d,\"rc\":%d}' % (s, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024, r.returncode))\n";
+    let output = Command::new("/usr/bin/python3")
+        .arg("-c")
+        .arg(wrapper)
+        .args(command)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .with_context(|| format!("could not run {}", command.join(" ")))?;
+    let line = String::from_utf8_lossy(&output.stdout).into_owned();
+    if field(&line, "rc") != Some(0.0) {
+        bail!(
+            "`{}` failed: {}",
+            command.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(parse(line.trim()))
+}
+
+/// A token and storage URL by tempauth, for curl.
+fn tempauth_curl(auth: &str) -> Result<(String, String)> {
+    let output = Command::new("curl")
+        .args(["-fsS", "-D", "-", "-o", "/dev/null"])
+        .args(["-H", &format!("X-Auth-User: {}", crate::swift::USER)])
+        .args(["-H", &format!("X-Auth-Key: {}", crate::swift::KEY)])
+        .arg(auth)
+        .output()
+        .context("could not run curl")?;
+    let head = String::from_utf8_lossy(&output.stdout).into_owned();
+    let find = |name: &str| {
+        head.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    };
+    match (find("x-storage-url"), find("x-auth-token")) {
+        (Some(url), Some(token)) => Ok((url, token)),
+        _ => bail!("tempauth at {auth} gave no storage URL and token: {head}"),
+    }
+}
+
+fn on_path(binary: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|p| p.join(binary).is_file()))
+        .unwrap_or(false)
+}
+
+/// `cargo xtask bench swift`: our client, bare curl, python-swiftclient and
+/// rclone (when installed) against the Swift of `cargo xtask swift up`.
+pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
+    let layout = crate::swift::Layout::from_env()?;
+    let auth = layout.auth_url();
+    let (storage_url, token) = tempauth_curl(&auth)
+        .with_context(|| format!("no Swift at {auth}: start it with `cargo xtask swift up`"))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .current_dir(root)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "synnefo-pithos",
+            "--example",
+            "pithos_bench",
+        ])
+        .status()?;
+    if !status.success() {
+        bail!("building the benchmark client failed");
+    }
+    let client = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("release")
+        .join("examples")
+        .join("pithos_bench");
+    let client = path(&client).to_owned();
+    let (user, key) = (crate::swift::USER, crate::swift::KEY);
+    let dir = dir.join(format!("snf-swift-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let size = size_mib << 20;
+    let source = dir.join("random");
+    let target = dir.join("download");
+    let small = dir.join("small");
+    std::fs::create_dir_all(&small)?;
+    measured(
+        &[&client, "generate", path(&source), &size.to_string()],
+        &[],
+    )?;
+    for i in 0..1000u32 {
+        let mut data = vec![0u8; 4096];
+        for (j, b) in data.iter_mut().enumerate() {
+            *b = (i as usize * 31 + j * 7) as u8;
+        }
+        std::fs::write(small.join(format!("{i:05}")), data)?;
+    }
+    let run_id = std::process::id();
+    let env = vec![
+        ("ST_AUTH".to_owned(), auth.clone()),
+        ("ST_USER".to_owned(), user.to_owned()),
+        ("ST_KEY".to_owned(), key.to_owned()),
+        ("RCLONE_CONFIG_SNFSWIFT_TYPE".to_owned(), "swift".to_owned()),
+        ("RCLONE_CONFIG_SNFSWIFT_AUTH".to_owned(), auth.clone()),
+        ("RCLONE_CONFIG_SNFSWIFT_USER".to_owned(), user.to_owned()),
+        ("RCLONE_CONFIG_SNFSWIFT_KEY".to_owned(), key.to_owned()),
+    ];
+    let gib = size as f64 / GIB;
+    // (tool, operation, run)
+    let mut results: Vec<(String, String, Run)> = Vec::new();
+    let mut record = |tool: &str, op: &str, run: Result<Run>| match run {
+        Ok(run) => results.push((tool.to_owned(), op.to_owned(), run)),
+        Err(error) => eprintln!("bench: {tool} {op}: {error:#}"),
+    };
+    let big_up = format!("{size_mib} MiB up");
+    let big_down = format!("{size_mib} MiB down");
+    let auth_header = format!("X-Auth-Token: {token}");
+
+    eprintln!("bench: curl (the server's ceiling)");
+    let c = format!("curl-{run_id}");
+    tempauth_curl(&auth)?;
+    measured(
+        &[
+            "curl",
+            "-fsS",
+            "-X",
+            "PUT",
+            "-H",
+            &auth_header,
+            &format!("{storage_url}/{c}"),
+        ],
+        &[],
+    )?;
+    let url = format!("{storage_url}/{c}/big");
+    record(
+        "curl",
+        &big_up,
+        measured(
+            &[
+                "curl",
+                "-fsS",
+                "-o",
+                "/dev/null",
+                "-H",
+                &auth_header,
+                "-T",
+                path(&source),
+                &url,
+            ],
+            &[],
+        ),
+    );
+    record(
+        "curl",
+        &big_down,
+        measured(
+            &[
+                "curl",
+                "-fsS",
+                "-H",
+                &auth_header,
+                "-o",
+                path(&target),
+                &url,
+            ],
+            &[],
+        ),
+    );
+    std::fs::remove_file(&target).ok();
+
+    eprintln!("bench: synnefo-pithos");
+    let c = format!("snf-{run_id}");
+    record(
+        "synnefo-pithos",
+        &big_up,
+        measured(
+            &[
+                &client,
+                "swift-upload",
+                &auth,
+                user,
+                key,
+                &c,
+                "big",
+                path(&source),
+            ],
+            &[],
+        ),
+    );
+    record(
+        "synnefo-pithos",
+        &big_down,
+        measured(
+            &[
+                &client,
+                "swift-download",
+                &auth,
+                user,
+                key,
+                &c,
+                "big",
+                path(&target),
+            ],
+            &[],
+        ),
+    );
+    if target.exists() && files_differ(&source, &target)? {
+        bail!("synnefo-pithos downloaded other bytes than it uploaded");
+    }
+    std::fs::remove_file(&target).ok();
+    record(
+        "synnefo-pithos",
+        "1,000 x 4 KiB up",
+        measured(
+            &[
+                &client,
+                "swift-small-up",
+                &auth,
+                user,
+                key,
+                &c,
+                "1000",
+                "4096",
+            ],
+            &[],
+        ),
+    );
+    record(
+        "synnefo-pithos",
+        "1,000 x 4 KiB down",
+        measured(
+            &[
+                &client,
+                "swift-small-get",
+                &auth,
+                user,
+                key,
+                &c,
+                "1000",
+                "4096",
+            ],
+            &[],
+        ),
+    );
+
+    if on_path("swift") {
+        eprintln!("bench: python-swiftclient");
+        let c = format!("pyswift-{run_id}");
+        record(
+            "python-swiftclient",
+            &big_up,
+            measured(
+                &["swift", "upload", &c, path(&source), "--object-name", "big"],
+                &env,
+            ),
+        );
+        record(
+            "python-swiftclient",
+            &big_down,
+            measured(&["swift", "download", &c, "big", "-o", path(&target)], &env),
+        );
+        std::fs::remove_file(&target).ok();
+        record(
+            "python-swiftclient",
+            "1,000 x 4 KiB up",
+            measured(
+                &[
+                    "swift",
+                    "upload",
+                    &c,
+                    path(&small),
+                    "--object-name",
+                    "small",
+                ],
+                &env,
+            ),
+        );
+        let down = dir.join("pyswift-small");
+        record(
+            "python-swiftclient",
+            "1,000 x 4 KiB down",
+            measured(
+                &["swift", "download", &c, "-p", "small/", "-D", path(&down)],
+                &env,
+            ),
+        );
+        std::fs::remove_dir_all(&down).ok();
+    } else {
+        eprintln!(
+            "bench: python-swiftclient (`swift`) not installed: `pip install python-swiftclient`"
+        );
+    }
+    if on_path("rclone") {
+        eprintln!("bench: rclone");
+        let c = format!("rclone-{run_id}");
+        let remote = format!("snfswift:{c}");
+        record(
+            "rclone",
+            &big_up,
+            measured(
+                &["rclone", "copyto", path(&source), &format!("{remote}/big")],
+                &env,
+            ),
+        );
+        record(
+            "rclone",
+            &big_down,
+            measured(
+                &["rclone", "copyto", &format!("{remote}/big"), path(&target)],
+                &env,
+            ),
+        );
+        std::fs::remove_file(&target).ok();
+        record(
+            "rclone",
+            "1,000 x 4 KiB up",
+            measured(
+                &[
+                    "rclone",
+                    "copy",
+                    "--transfers",
+                    "16",
+                    path(&small),
+                    &format!("{remote}/small"),
+                ],
+                &env,
+            ),
+        );
+        let down = dir.join("rclone-small");
+        record(
+            "rclone",
+            "1,000 x 4 KiB down",
+            measured(
+                &[
+                    "rclone",
+                    "copy",
+                    "--transfers",
+                    "16",
+                    &format!("{remote}/small"),
+                    path(&down),
+                ],
+                &env,
+            ),
+        );
+    } else {
+        eprintln!("bench: rclone not installed: `apt-get install rclone`");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+
+    // The table: per operation, each tool's rate, CPU and RSS, and its
+    // ratios to ours.
+    let ours = |op: &str| {
+        results
+            .iter()
+            .find(|(t, o, _)| t == "synnefo-pithos" && o == op)
+            .map(|(_, _, r)| (r.seconds, r.cpu_seconds))
+    };
+    let mut rows: Vec<[String; 7]> = Vec::new();
+    for (tool, op, r) in &results {
+        let big = op.ends_with(" up") && !op.contains("4 KiB")
+            || op.ends_with(" down") && !op.contains("4 KiB");
+        let (rate, cpu) = if big {
+            (
+                format!("{:.0} MiB/s", size as f64 / r.seconds / MIB),
+                format!("{:.2} s/GiB", r.cpu_seconds / gib),
+            )
+        } else {
+            (
+                format!("{:.0} obj/s", 1000.0 / r.seconds),
+                format!("{:.2} s", r.cpu_seconds),
+            )
+        };
+        let (speed_ratio, cpu_ratio) = match ours(op) {
+            Some((seconds, cpu_seconds)) => (
+                format!("{:.2}x", r.seconds / seconds),
+                if cpu_seconds > 0.0 {
+                    format!("{:.2}x", r.cpu_seconds / cpu_seconds)
+                } else {
+                    String::new()
+                },
+            ),
+            None => (String::new(), String::new()),
+        };
+        rows.push([
+            op.clone(),
+            tool.clone(),
+            rate,
+            cpu,
+            format!("{:.1} MiB", r.max_rss_bytes / MIB),
+            speed_ratio,
+            cpu_ratio,
+        ]);
+    }
+    rows.sort_by(|a, b| a[0].cmp(&b[0]));
+    println!(
+        "Swift at {auth}; {size_mib} MiB object from {}; client CPU = user + system of the client process",
+        dir.parent().unwrap_or(&dir).display()
+    );
+    println!(
+        "ratios: the tool's wall time and CPU over synnefo-pithos' (>1 = synnefo-pithos is faster / leaner)\n"
+    );
+    let header = [
+        "operation",
+        "client",
+        "throughput",
+        "client CPU",
+        "peak RSS",
+        "time / ours",
+        "CPU / ours",
+    ];
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.len());
+        }
+    }
+    let line = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+            .collect();
+        println!("| {} |", parts.join(" | "));
+    };
+    line(&header.map(String::from));
+    line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
+    for row in &rows {
+        line(row);
+    }
+    Ok(())
 }

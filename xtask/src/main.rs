@@ -6,8 +6,13 @@
 //!   config, and runs a guided tour of `snf` against it.
 //! - `sim`: runs the emulator for manual use (`cargo xtask sim -- --port 8080`).
 //! - `bench pithos`: the transfer benchmark against the emulator.
+//! - `swift up|down|status|test`: a single-node OpenStack Swift (Debian's
+//!   packages) on loopback, and the synnefo-pithos suite against it.
+//! - `bench swift`: the transfer benchmark against that Swift, side by side
+//!   with python-swiftclient and rclone when they are installed.
 
 mod bench;
+mod swift;
 
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, BufReader};
@@ -23,6 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("sim") => sim(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("swift") => swift::main(&args[1..], &root()),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -31,7 +37,9 @@ fn main() -> ExitCode {
                  test   the tests only (nextest, then doc tests)\n  \
                  demo   a guided tour of snf against a local synnefo-sim\n  \
                  sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)\n  \
-                 bench  pithos [--sizes 1,4] [--dir FOLDER]: transfer benchmark against synnefo-sim"
+                 bench  pithos [--sizes 1,4] [--dir FOLDER]: transfer benchmark against synnefo-sim\n         \
+                        swift [--size-mib 1024] [--dir FOLDER]: the same against a local Swift\n  \
+                 swift  up|down|status|test: a single-node OpenStack Swift on 127.0.0.1"
             );
             return ExitCode::from(2);
         }
@@ -136,7 +144,29 @@ fn bench(args: &[String]) -> Result<()> {
             }
             bench::pithos(&root(), &sizes, &dir)
         }
-        _ => bail!("usage: cargo xtask bench pithos [--sizes 1,4] [--dir FOLDER]"),
+        Some("swift") => {
+            let mut size_mib = 1024;
+            if let Some(i) = args.iter().position(|a| a == "--size-mib") {
+                size_mib = args
+                    .get(i + 1)
+                    .and_then(|s| s.parse().ok())
+                    .context("--size-mib takes a number of MiB")?;
+            }
+            let shm = std::path::Path::new("/dev/shm");
+            let mut dir = if shm.is_dir() {
+                shm.to_path_buf()
+            } else {
+                std::env::temp_dir()
+            };
+            if let Some(i) = args.iter().position(|a| a == "--dir") {
+                dir = args.get(i + 1).context("--dir needs a folder")?.into();
+            }
+            bench::swift(&root(), size_mib, &dir)
+        }
+        _ => bail!(
+            "usage: cargo xtask bench pithos [--sizes 1,4] [--dir FOLDER]\n       \
+             cargo xtask bench swift [--size-mib 1024] [--dir FOLDER]"
+        ),
     }
 }
 

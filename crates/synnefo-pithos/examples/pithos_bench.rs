@@ -10,7 +10,13 @@
 //! pithos_bench upload   URL TOKEN CONTAINER OBJECT FILE
 //! pithos_bench download URL TOKEN CONTAINER OBJECT FILE
 //! pithos_bench small-up|small-head|small-get URL TOKEN CONTAINER COUNT SIZE
+//! pithos_bench swift-upload|swift-download AUTH_URL USER KEY CONTAINER OBJECT FILE
+//! pithos_bench swift-small-up|swift-small-get AUTH_URL USER KEY CONTAINER COUNT SIZE
 //! ```
+//!
+//! The `swift-*` operations log in by tempauth and run the same client
+//! code against plain OpenStack Swift (MD5-checked streaming transfers,
+//! one request per small object).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -185,6 +191,71 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                 .await;
             (op.into(), results.iter().sum(), count as u64, String::new())
         }
+        "swift-upload" | "swift-download" => {
+            let client = swift_connect(&args[1], &args[2], &args[3]).await;
+            let (container, object, file) = (&args[4], &args[5], Path::new(&args[6]));
+            if op == "swift-upload" {
+                ensure_container(&client, container).await;
+                let outcome = client
+                    .upload_file(container, object, file, &UploadOptions::default())
+                    .await
+                    .unwrap();
+                (op.into(), outcome.size, 1, String::new())
+            } else {
+                let options = DownloadOptions {
+                    overwrite: true,
+                    resume: false,
+                    ..DownloadOptions::default()
+                };
+                let DownloadOutcome::Downloaded { size, .. } = client
+                    .download_file(container, object, file, &options)
+                    .await
+                    .unwrap()
+                else {
+                    panic!("not modified");
+                };
+                (op.into(), size, 1, String::new())
+            }
+        }
+        "swift-small-up" | "swift-small-get" => {
+            let client = swift_connect(&args[1], &args[2], &args[3]).await;
+            let container = args[4].clone();
+            let count: usize = args[5].parse().unwrap();
+            let size: usize = args[6].parse().unwrap();
+            if op == "swift-small-up" {
+                ensure_container(&client, &container).await;
+            }
+            let client = &client;
+            let container = &container;
+            let results = futures_util::stream::iter(0..count)
+                .map(|i| async move {
+                    let name = format!("small/{i:05}");
+                    if op == "swift-small-up" {
+                        let mut data = vec![0u8; size];
+                        fastrand::Rng::with_seed(i as u64).fill(&mut data);
+                        client
+                            .upload_bytes(
+                                container,
+                                &name,
+                                Bytes::from(data),
+                                &UploadOptions::default(),
+                            )
+                            .await
+                            .unwrap();
+                        size as u64
+                    } else {
+                        client
+                            .get_object_verified(container, &name)
+                            .await
+                            .unwrap()
+                            .len() as u64
+                    }
+                })
+                .buffer_unordered(16)
+                .collect::<Vec<u64>>()
+                .await;
+            (op.into(), results.iter().sum(), count as u64, String::new())
+        }
         _ => panic!("unknown operation {op:?}"),
     }
 }
@@ -193,6 +264,13 @@ async fn connect(url: &str, token: &str) -> PithosClient {
     let http = HttpClient::new(ClientConfig::default()).unwrap();
     let cloud = Cloud::connect(http, url, Token::new(token)).await.unwrap();
     cloud.client().unwrap()
+}
+
+async fn swift_connect(auth_url: &str, user: &str, key: &str) -> PithosClient {
+    let http = HttpClient::new(ClientConfig::default()).unwrap();
+    synnefo_pithos::swift::tempauth(&http, auth_url, user, key)
+        .await
+        .unwrap()
 }
 
 async fn ensure_container(pithos: &PithosClient, container: &str) {

@@ -4,6 +4,9 @@
 //!   results for every operation of kamaki's storage and Pithos clients.
 //! - Block hashing and the Merkle root ([`hash`]), as the server computes
 //!   them.
+//! - Plain OpenStack Swift ([`swift`]): tempauth login, detection of the
+//!   missing Pithos extension, MD5-checked streaming transfers and large
+//!   objects by segments and manifest.
 
 mod account;
 mod client;
@@ -13,6 +16,7 @@ mod headers;
 mod models;
 mod object;
 mod range;
+pub mod swift;
 #[cfg(test)]
 mod testing;
 mod transfer;

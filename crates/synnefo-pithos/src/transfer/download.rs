@@ -8,7 +8,7 @@
 
 use super::fileio::{read_at, write_at};
 use super::progress::{Progress, TransferEvent, emit};
-use super::remote::RemoteHashmap;
+use super::remote::{Digests, RemoteHashmap};
 use crate::hash::{BlockHash, block_hash, to_hex};
 use crate::{ObjectInfoOptions, PithosClient};
 use bytes::{Bytes, BytesMut};
@@ -207,11 +207,36 @@ impl PithosClient {
                 target.display()
             )));
         }
-        let Some(hashmap) = self
-            .get_digests(container, object, &options.conditions)
+        let hashmap = match self
+            .fetch_digests(container, object, &options.conditions)
             .await?
-        else {
-            return Ok(DownloadOutcome::NotModified);
+        {
+            Digests::NotModified => return Ok(DownloadOutcome::NotModified),
+            Digests::Hashmap(hashmap) => hashmap,
+            Digests::Plain(response) => {
+                // Plain Swift sent the object itself: stream it into the
+                // partial file, checked against its MD5 ETag(s). No resume.
+                let checker = self
+                    .swift_checker(container, object, response.headers())
+                    .await?;
+                let partial = partial_path(target);
+                let (size, etag) = self
+                    .swift_download_file(
+                        response,
+                        checker,
+                        target,
+                        &partial,
+                        options.progress.clone(),
+                    )
+                    .await?;
+                return Ok(DownloadOutcome::Downloaded {
+                    size,
+                    etag: Some(etag).filter(|e| !e.is_empty()),
+                    blocks_fetched: 1,
+                    bytes_fetched: size,
+                    blocks_reused: 0,
+                });
+            }
         };
         let plan = Arc::new(Plan::new(hashmap));
         emit(
@@ -307,11 +332,52 @@ impl PithosClient {
         object: &str,
         options: &DownloadOptions,
     ) -> Result<Option<impl Stream<Item = Result<Bytes>> + Send + 'static>> {
-        let Some(hashmap) = self
-            .get_digests(container, object, &options.conditions)
+        let hashmap = match self
+            .fetch_digests(container, object, &options.conditions)
             .await?
-        else {
-            return Ok(None);
+        {
+            Digests::NotModified => return Ok(None),
+            Digests::Hashmap(hashmap) => hashmap,
+            Digests::Plain(response) => {
+                // Plain Swift: the body as it comes, checked as it passes;
+                // a mismatch ends the stream with an error.
+                let mut checker = Some(
+                    self.swift_checker(container, object, response.headers())
+                        .await?,
+                );
+                let progress = options.progress.clone();
+                if let Some(size) = response
+                    .header("content-length")
+                    .and_then(|v| v.parse().ok())
+                {
+                    emit(progress.as_ref(), TransferEvent::Total(size));
+                }
+                let body = response
+                    .into_stream()
+                    .map(Some)
+                    .chain(futures_util::stream::once(std::future::ready(None)));
+                let stream = body.filter_map(move |item| {
+                    let result = match item {
+                        Some(Ok(chunk)) => match checker.as_mut() {
+                            Some(check) => check.feed(&chunk).map(|()| {
+                                emit(
+                                    progress.as_ref(),
+                                    TransferEvent::Received(chunk.len() as u64),
+                                );
+                                Some(chunk)
+                            }),
+                            None => Ok(None),
+                        },
+                        Some(Err(error)) => Err(error),
+                        None => match checker.take() {
+                            Some(check) => check.finish().map(|_| None),
+                            None => Ok(None),
+                        },
+                    };
+                    std::future::ready(result.transpose())
+                });
+                return Ok(Some(futures_util::future::Either::Left(stream)));
+            }
         };
         emit(
             options.progress.as_ref(),
@@ -359,7 +425,7 @@ impl PithosClient {
                 }
             })
             .buffered(options.concurrency.max(1));
-        Ok(Some(stream))
+        Ok(Some(futures_util::future::Either::Right(stream)))
     }
 
     /// Downloads `container/object` into memory, verified; `None` when a

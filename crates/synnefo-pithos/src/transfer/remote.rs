@@ -3,16 +3,29 @@
 //! request to the builders in `container.rs` and `object.rs`.
 
 use crate::hash::{BlockHash, check_algorithm, from_hex, to_hex};
+use crate::headers::unquote_etag;
+use crate::object::check_hashmap;
+use crate::swift::ServerFlavor;
 use crate::{
-    ByteRange, Conditional, ObjectInfoOptions, PithosClient, PutHashmapOutcome, PutOptions,
+    ByteRange, Conditional, Hashmap, ObjectInfoOptions, PithosClient, PutHashmapOutcome, PutOptions,
 };
 use bytes::Bytes;
-use synnefo_core::{Error, Result};
+use synnefo_core::{Error, Result, StreamingResponse};
 
 /// How a container cuts objects into blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct BlockParams {
     pub(crate) block_size: usize,
+}
+
+/// What `GET ?hashmap` gave.
+pub(crate) enum Digests {
+    /// A condition held.
+    NotModified,
+    /// Pithos: the hashmap.
+    Hashmap(RemoteHashmap),
+    /// Plain Swift: the object itself, its body not yet read.
+    Plain(StreamingResponse),
 }
 
 /// An object's hashmap, as binary digests.
@@ -26,22 +39,28 @@ pub(crate) struct RemoteHashmap {
 
 impl PithosClient {
     /// The container's block size, refusing hash algorithms we cannot
-    /// compute.
-    pub(crate) async fn block_params(&self, container: &str) -> Result<BlockParams> {
-        let info = self.container_info(container, None).await?;
-        if !info.block_hash.is_empty() {
-            check_algorithm(&info.block_hash)?;
+    /// compute; `None` on plain Swift (no `X-Container-Block-Size`), which
+    /// has no hashmaps: the caller falls back to a plain transfer.
+    pub(crate) async fn block_params(&self, container: &str) -> Result<Option<BlockParams>> {
+        let ServerFlavor::Pithos {
+            block_size,
+            block_hash,
+        } = self.container_flavor(container).await?
+        else {
+            return Ok(None);
+        };
+        if !block_hash.is_empty() {
+            check_algorithm(&block_hash)?;
         }
-        let block_size = usize::try_from(info.block_size)
+        let block_size = usize::try_from(block_size)
             .ok()
             .filter(|&b| b > 0)
             .ok_or_else(|| {
                 Error::Config(format!(
-                    "container {container:?} announces an unusable block size {}",
-                    info.block_size
+                    "container {container:?} announces an unusable block size {block_size}"
                 ))
             })?;
-        Ok(BlockParams { block_size })
+        Ok(Some(BlockParams { block_size }))
     }
 
     /// `PUT ?hashmap` with binary digests.
@@ -72,17 +91,51 @@ impl PithosClient {
     }
 
     /// The hashmap as digests; `None` when a condition says "not modified".
+    ///
+    /// # Errors
+    /// Besides those of the request, [`crate::swift::lacks_extension`] on
+    /// plain Swift, which has no hashmaps.
     pub(crate) async fn get_digests(
         &self,
         container: &str,
         object: &str,
         options: &ObjectInfoOptions,
     ) -> Result<Option<RemoteHashmap>> {
-        let Conditional::Modified(hashmap) =
-            self.object_hashmap(container, object, options).await?
-        else {
-            return Ok(None);
-        };
+        match self.fetch_digests(container, object, options).await? {
+            Digests::NotModified => Ok(None),
+            Digests::Hashmap(hashmap) => Ok(Some(hashmap)),
+            Digests::Plain(_) => Err(crate::swift::lacks_extension("an object hashmap")),
+        }
+    }
+
+    /// `GET ?hashmap`, streamed: Pithos answers with the hashmap; plain
+    /// Swift ignores the query and sends the object itself, which is then
+    /// handed back unread as [`Digests::Plain`] for a plain download (so
+    /// detecting Swift costs no request and reads no byte twice).
+    pub(crate) async fn fetch_digests(
+        &self,
+        container: &str,
+        object: &str,
+        options: &ObjectInfoOptions,
+    ) -> Result<Digests> {
+        let request = self.object_hashmap_request(container, object, options)?;
+        let response = self.endpoint().send_streaming(request).await?;
+        if response.status() == http::StatusCode::NOT_MODIFIED {
+            return Ok(Digests::NotModified);
+        }
+        if crate::swift::is_plain_swift(response.headers()) {
+            if options.version.is_some() {
+                // Swift would ignore `?version=` and send the current data.
+                return Err(crate::swift::lacks_extension("reading an object version"));
+            }
+            return Ok(Digests::Plain(response));
+        }
+        let response = response.into_response().await?;
+        let mut hashmap: Hashmap = response.json()?;
+        check_hashmap(&hashmap).map_err(|problem| {
+            response.invalid(format!("hashmap of {container}/{object}: {problem}"))
+        })?;
+        hashmap.etag = response.header("etag").map(unquote_etag);
         if !hashmap.block_hash.is_empty() {
             check_algorithm(&hashmap.block_hash)?;
         }
@@ -100,7 +153,7 @@ impl PithosClient {
             .iter()
             .map(|h| from_hex(h))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Some(RemoteHashmap {
+        Ok(Digests::Hashmap(RemoteHashmap {
             block_size,
             size: hashmap.bytes,
             hashes,

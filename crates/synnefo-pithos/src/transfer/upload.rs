@@ -194,7 +194,19 @@ impl PithosClient {
         source: Source,
         options: &UploadOptions,
     ) -> Result<UploadOutcome> {
-        let params = self.block_params(container).await?;
+        let Some(params) = self.block_params(container).await? else {
+            // Plain Swift: no hashmaps; one MD5-checked PUT (see `swift`).
+            return match source {
+                Source::File { path, .. } => {
+                    self.swift_upload_file(container, object, &path, options)
+                        .await
+                }
+                Source::Memory(data) => {
+                    self.swift_upload_bytes(container, object, data, options)
+                        .await
+                }
+            };
+        };
         let size = source.size();
         emit(options.progress.as_ref(), TransferEvent::Total(size));
         let hashes = hash_source(&source, params, options.progress.as_ref()).await?;
@@ -320,7 +332,12 @@ impl PithosClient {
         mut reader: R,
         options: &UploadOptions,
     ) -> Result<UploadOutcome> {
-        let params = self.block_params(container).await?;
+        let Some(params) = self.block_params(container).await? else {
+            // Plain Swift: one chunked, MD5-checked PUT (see `swift`).
+            return self
+                .swift_upload_reader(container, object, reader, options)
+                .await;
+        };
         let concurrency = options.concurrency.max(1);
         let progress = options.progress.as_ref();
         let mut hashes: Vec<BlockHash> = Vec::new();
