@@ -226,25 +226,7 @@ pub(crate) fn pithos(root: &Path, sizes: &[u64], dir: &Path) -> Result<()> {
         "client peak RSS",
         "note",
     ];
-    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.len());
-        }
-    }
-    let line = |cells: &[String]| {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
-            .collect();
-        println!("| {} |", parts.join(" | "));
-    };
-    line(&header.map(String::from));
-    line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
-    for row in &rows {
-        line(row);
-    }
+    print_table(&header, &rows);
     Ok(())
 }
 
@@ -713,8 +695,14 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
         "time / ours",
         "CPU / ours",
     ];
+    print_table(&header, &rows);
+    Ok(())
+}
+
+/// Prints a Markdown table, columns padded to their widest cell.
+fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in &rows {
+    for row in rows {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.len());
         }
@@ -729,8 +717,7 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     };
     line(&header.map(String::from));
     line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>());
-    for row in &rows {
+    for row in rows {
         line(row);
     }
-    Ok(())
 }
