@@ -5,15 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::ComputeClient;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use serde_json::Value;
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
-use synnefo_core::{
-    Body, BoxFuture, ClientConfig, HttpClient, Request, RequestBody, ResponseBody, Token,
-    Transport, TransportFailure, http,
-};
+use std::sync::Arc;
+use synnefo_core::testing::ScriptedTransport;
+use synnefo_core::{Body, ClientConfig, HttpClient, Request, Token};
 
 /// The base path of the test endpoints.
 const BASE: &str = "/compute/v2.0";
@@ -52,25 +47,24 @@ pub(crate) struct Seen {
     pub(crate) body: Value,
 }
 
-/// A transport that answers from a script and records what it was sent.
-#[derive(Debug, Default)]
+/// The scripted transport of `synnefo_core::testing`, with this crate's
+/// clients and requests read relative to the endpoint.
+#[derive(Debug)]
 pub(crate) struct Scripted {
-    answers: Mutex<VecDeque<(u16, String)>>,
-    seen: Mutex<Vec<Seen>>,
+    transport: Arc<ScriptedTransport>,
 }
 
 impl Scripted {
     /// A transport answering `answers` in order (then `418`).
     pub(crate) fn new(answers: &[(u16, &str)]) -> Arc<Self> {
         Arc::new(Scripted {
-            answers: Mutex::new(answers.iter().map(|(s, b)| (*s, b.to_string())).collect()),
-            seen: Mutex::new(Vec::new()),
+            transport: ScriptedTransport::new(answers.iter().copied()),
         })
     }
 
     /// A compute client over this transport.
     pub(crate) fn client(self: &Arc<Self>) -> ComputeClient {
-        let http = HttpClient::with_transport(self.clone(), ClientConfig::default());
+        let http = self.transport.http_client();
         let endpoint = http
             .endpoint(
                 "http://fake/compute/v2.0",
@@ -82,54 +76,30 @@ impl Scripted {
 
     /// The requests seen so far.
     pub(crate) fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
+        self.transport
+            .requests()
+            .into_iter()
+            .map(|request| {
+                let path = request
+                    .target
+                    .strip_prefix(BASE)
+                    .unwrap_or(&request.target)
+                    .to_owned();
+                let body = if request.body.is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_slice(&request.body).expect("a JSON body")
+                };
+                Seen {
+                    line: format!("{} {path}", request.method),
+                    body,
+                }
+            })
+            .collect()
     }
 
     /// The request lines seen so far.
     pub(crate) fn lines(&self) -> Vec<String> {
         self.seen().into_iter().map(|s| s.line).collect()
-    }
-}
-
-impl Transport for Scripted {
-    fn send(
-        &self,
-        request: http::Request<RequestBody>,
-    ) -> BoxFuture<'_, Result<http::Response<ResponseBody>, TransportFailure>> {
-        Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let bytes = body.collect().await.unwrap().to_bytes();
-            let path = parts
-                .uri
-                .path_and_query()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_default();
-            let path = path.strip_prefix(BASE).unwrap_or(&path).to_owned();
-            let body = if bytes.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_slice(&bytes).unwrap()
-            };
-            self.seen.lock().unwrap().push(Seen {
-                line: format!("{} {path}", parts.method),
-                body,
-            });
-            let (status, text) = self
-                .answers
-                .lock()
-                .unwrap()
-                .pop_front()
-                .unwrap_or((418, String::new()));
-            let response = http::Response::builder()
-                .status(status)
-                .header("content-type", "application/json")
-                .body(
-                    Full::new(Bytes::from(text))
-                        .map_err(|never| match never {})
-                        .boxed_unsync(),
-                )
-                .unwrap();
-            Ok(response)
-        })
     }
 }

@@ -46,6 +46,7 @@ mod response;
 mod retry;
 mod secret;
 mod service;
+pub mod testing;
 mod tls;
 mod transport;
 mod wait;
