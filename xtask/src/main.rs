@@ -6,6 +6,7 @@
 //!   config, and runs a guided tour of `snf` against it.
 //! - `sim`: runs the emulator for manual use (`cargo xtask sim -- --port 8080`).
 //! - `bench pithos`: the transfer benchmark against the emulator.
+//! - `publish-check`: `cargo package` of every published crate, verified.
 //! - `swift up|down|status|test`: a single-node OpenStack Swift (Debian's
 //!   packages) on loopback, and the synnefo-pithos suite against it.
 //! - `bench swift`: the transfer benchmark against that Swift, side by side
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("sim") => sim(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("publish-check") => publish_check(),
         Some("swift") => swift::main(&args[1..], &root()),
         _ => {
             eprintln!(
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
                  ci     fmt check, clippy -D warnings, tests (nextest), cargo deny\n  \
                  test   the tests only (nextest, then doc tests)\n  \
                  demo   a guided tour of snf against a local synnefo-sim\n  \
+                 publish-check  cargo package (with verification) of every published crate\n  \
                  sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)\n  \
                  bench  pithos [--sizes 1,4] [--dir FOLDER]: transfer benchmark against synnefo-sim\n         \
                         swift [--size-mib 1024] [--dir FOLDER]: the same against a local Swift\n  \
@@ -115,6 +118,21 @@ fn deny() -> Result<()> {
          `cargo deny check advisories`."
     );
     Ok(())
+}
+
+/// Every published crate must package and build on its own, as crates.io
+/// would see it (workspace siblings resolved from the packaged versions).
+fn publish_check() -> Result<()> {
+    let mut package = cargo();
+    package.args([
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "synnefo-e2e",
+    ]);
+    run(package, "cargo package (every published crate, verified)")
 }
 
 fn bench(args: &[String]) -> Result<()> {
