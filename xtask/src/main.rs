@@ -25,6 +25,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
+        Some("lint") => lint(),
+        Some("deny") => deny(),
         Some("test") => test(),
         Some("demo") => demo(),
         Some("sim") => sim(&args[1..]),
@@ -36,7 +38,9 @@ fn main() -> ExitCode {
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci     fmt check, clippy -D warnings, tests (nextest), cargo deny\n  \
+                 lint   fmt check and clippy -D warnings\n  \
                  test   the tests only (nextest, then doc tests)\n  \
+                 deny   cargo deny (licences, bans, sources; advisories need a network)\n  \
                  demo   a guided tour of snf against a local synnefo-sim\n  \
                  publish-check  cargo package (with verification) of every published crate\n  \
                  sim    run synnefo-sim for manual use (extra args go to `synnefo-sim serve`)\n  \
@@ -82,6 +86,13 @@ fn run(mut command: Command, what: &str) -> Result<()> {
 }
 
 fn ci() -> Result<()> {
+    lint()?;
+    test()?;
+    deny()
+}
+
+/// `cargo fmt --check` and `cargo clippy --all-targets -D warnings`.
+fn lint() -> Result<()> {
     let mut fmt = cargo();
     fmt.args(["fmt", "--all", "--", "--check"]);
     run(fmt, "cargo fmt --check")?;
@@ -94,9 +105,7 @@ fn ci() -> Result<()> {
         "-D",
         "warnings",
     ]);
-    run(clippy, "cargo clippy -D warnings")?;
-    test()?;
-    deny()
+    run(clippy, "cargo clippy -D warnings")
 }
 
 fn test() -> Result<()> {
