@@ -207,8 +207,18 @@ impl PithosClient {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        let pairs: Vec<(String, String)> = meta
+            .into_iter()
+            .map(|(k, v)| (k.as_ref().to_owned(), v.as_ref().to_owned()))
+            .collect();
+        if self
+            .merge_meta_on_swift(container, object, &pairs, &[])
+            .await?
+        {
+            return Ok(());
+        }
         self.endpoint()
-            .send(self.set_object_meta_request(container, object, meta)?)
+            .send(self.set_object_meta_request(container, object, pairs)?)
             .await?;
         Ok(())
     }
@@ -295,10 +305,58 @@ impl PithosClient {
         I: IntoIterator<Item = K>,
         K: AsRef<str>,
     {
+        let keys: Vec<String> = keys.into_iter().map(|k| k.as_ref().to_owned()).collect();
+        if self
+            .merge_meta_on_swift(container, object, &[], &keys)
+            .await?
+        {
+            return Ok(());
+        }
         self.endpoint()
             .send(self.delete_object_meta_request(container, object, keys)?)
             .await?;
         Ok(())
+    }
+
+    /// Plain Swift ignores `?update` and replaces all of an object's
+    /// metadata on `POST`, which would silently drop every key not named.
+    /// So the object is read first (one `HEAD`): on Pithos+ nothing more
+    /// happens here and the caller sends its merging `POST`; on Swift the
+    /// merge is done here and the whole set is written back (not atomic:
+    /// a concurrent change between the two requests can be lost). Returns
+    /// whether it handled the change.
+    async fn merge_meta_on_swift(
+        &self,
+        container: &str,
+        object: &str,
+        set: &[(String, String)],
+        delete: &[String],
+    ) -> Result<bool> {
+        let Conditional::Modified(info) = self
+            .object_info(container, object, &ObjectInfoOptions::default())
+            .await?
+        else {
+            return Ok(false);
+        };
+        let swift = info.object_hash.is_none()
+            && (info.headers.contains_key("x-trans-id")
+                || info.headers.contains_key("x-openstack-request-id"));
+        if !swift {
+            return Ok(false);
+        }
+        let mut meta = info.meta;
+        for key in delete {
+            meta.remove(&key.to_lowercase());
+        }
+        for (key, value) in set {
+            if value.is_empty() {
+                meta.remove(&key.to_lowercase());
+            } else {
+                meta.insert(key.to_lowercase(), value.clone());
+            }
+        }
+        self.replace_object_meta(container, object, meta).await?;
+        Ok(true)
     }
 
     /// `GET …/<object>?version=list&format=json`.

@@ -325,6 +325,30 @@ async fn ranges_conditionals_metadata_and_copies() {
     assert_eq!(info.content_type.as_deref(), Some("application/x-test"));
     assert_eq!(info.meta.get("colour").map(String::as_str), Some("blue"));
     assert_eq!(info.object_hash, None, "Swift has no Merkle hash");
+    // Merging metadata: Swift's POST replaces all of it, so set and delete
+    // must keep the keys they do not name.
+    client
+        .set_object_meta(&name, "dir1/a.bin", [("shape", "round")])
+        .await
+        .unwrap();
+    client
+        .set_object_meta(&name, "dir1/a.bin", [("size", "xl")])
+        .await
+        .unwrap();
+    client
+        .delete_object_meta(&name, "dir1/a.bin", ["size"])
+        .await
+        .unwrap();
+    let Conditional::Modified(info) = client
+        .object_info(&name, "dir1/a.bin", &none)
+        .await
+        .unwrap()
+    else {
+        panic!("not modified?");
+    };
+    assert_eq!(info.meta.get("colour").map(String::as_str), Some("blue"));
+    assert_eq!(info.meta.get("shape").map(String::as_str), Some("round"));
+    assert_eq!(info.meta.get("size"), None);
     // Conditionals.
     let matching = ObjectInfoOptions {
         if_none_match: Some(etag.clone()),
