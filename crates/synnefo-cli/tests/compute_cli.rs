@@ -432,6 +432,21 @@ async fn volumes_attachments_and_snapshots() {
     env.ok(&["snapshot", "delete", &snapshot_id]);
     let snapshots = env.json(&["snapshot", "list"]);
     assert!(!ids(&snapshots).contains(&snapshot_id), "{snapshots}");
+    // A second snapshot, deleted as the compute image it also is.
+    let second = env.json(&[
+        "snapshot",
+        "create",
+        "--volume-id",
+        &volume_id,
+        "--name",
+        "to-delete-as-image",
+    ]);
+    let second_id = second["id"].as_str().unwrap().to_owned();
+    env.ok(&["imagecompute", "delete", &second_id]);
+    let images = env.json(&["imagecompute", "list"]);
+    assert!(!ids(&images).contains(&second_id), "{images}");
+    let snapshots = env.json(&["snapshot", "list"]);
+    assert!(!ids(&snapshots).contains(&second_id), "{snapshots}");
 
     env.ok(&["server", "detach", &server, "--volume-id", &volume_id]);
     env.ok(&[
@@ -626,6 +641,8 @@ async fn console_nics_firewall_resize_and_reassign() {
     env.ok(&["server", "reassign", &id, "--project-id", &project]);
     let err = env.fails(&["server", "rescue", &id]);
     assert!(err.contains(&format!("cannot rescue server {id}")), "{err}");
+    let err = env.fails(&["server", "unrescue", &id]);
+    assert!(err.contains(&format!("server {id}")), "{err}");
 
     env.ok(&["server", "delete", &id, "-w"]);
     sim.stop().await;
