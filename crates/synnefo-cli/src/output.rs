@@ -43,20 +43,46 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Prints `key: value` lines, keys aligned.
-pub(crate) fn fields(pairs: &[(&str, String)]) -> anyhow::Result<()> {
-    let width = pairs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+/// Prints `key: value` lines, keys aligned (keys may be borrowed or owned).
+pub(crate) fn fields<K: AsRef<str>>(pairs: &[(K, String)]) -> anyhow::Result<()> {
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.as_ref().len())
+        .max()
+        .unwrap_or(0);
     let mut out = std::io::stdout().lock();
     for (key, value) in pairs {
-        writeln!(
-            out,
+        let line = format!(
             "{:<width$}  {}",
-            format!("{key}:"),
+            format!("{}:", key.as_ref()),
             printable(value),
             width = width + 1
-        )?;
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Appends the pairs that have a value (neither `None` nor empty), in
+/// order: the optional lines of a detail view.
+pub(crate) fn push_present<'a, V: Into<Option<String>>>(
+    pairs: &mut Vec<(String, String)>,
+    optional: impl IntoIterator<Item = (&'a str, V)>,
+) {
+    pairs.extend(optional.into_iter().filter_map(|(key, value)| {
+        value
+            .into()
+            .filter(|v| !v.is_empty())
+            .map(|v| (key.to_owned(), v))
+    }));
+}
+
+/// Appends one `meta KEY: value` line per metadata entry.
+pub(crate) fn push_meta(
+    pairs: &mut Vec<(String, String)>,
+    meta: &std::collections::BTreeMap<String, String>,
+) {
+    pairs.extend(meta.iter().map(|(k, v)| (format!("meta {k}"), v.clone())));
 }
 
 /// Escapes control characters, so a name sent by a server cannot move the

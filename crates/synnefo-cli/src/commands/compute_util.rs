@@ -179,12 +179,7 @@ pub(crate) fn table(header: &[&str], rows: Vec<Vec<String>>, enumerate: bool) ->
     crate::output::table(&header, &rows)
 }
 
-/// Prints `key: value` pairs given with owned keys.
-pub(crate) fn fields(pairs: &[(String, String)]) -> Result<()> {
-    let borrowed: Vec<(&str, String)> =
-        pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    crate::output::fields(&borrowed)
-}
+pub(crate) use crate::output::fields;
 
 /// `-w/--wait`, `-N/--no-progress-bar` and the wait's timeout.
 #[derive(Clone, Debug, Default, clap::Args)]

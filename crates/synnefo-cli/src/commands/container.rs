@@ -425,12 +425,8 @@ fn show_info(format: OutputFormat, info: &ContainerInfo, bytes: bool) -> Result<
             if !info.object_meta.is_empty() {
                 pairs.push(("object meta keys".into(), info.object_meta.join(", ")));
             }
-            for (key, value) in &info.meta {
-                pairs.push((format!("meta {key}"), value.clone()));
-            }
-            let borrowed: Vec<(&str, String)> =
-                pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            output::fields(&borrowed)
+            output::push_meta(&mut pairs, &info.meta);
+            output::fields(&pairs)
         }
     }
 }

@@ -461,17 +461,9 @@ fn show_object(target: &Target, info: &ObjectInfo) -> Result<()> {
         ("content encoding", info.content_encoding.clone()),
         ("content disposition", info.content_disposition.clone()),
     ];
-    pairs.extend(
-        optional
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
-    );
-    for (key, value) in &info.meta {
-        pairs.push((format!("meta {key}"), value.clone()));
-    }
-    let borrowed: Vec<(&str, String)> =
-        pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    output::fields(&borrowed)
+    output::push_present(&mut pairs, optional);
+    output::push_meta(&mut pairs, &info.meta);
+    output::fields(&pairs)
 }
 
 /// Sharing entries as the server takes them: `*`, `OWNER:GROUP` and UUIDs

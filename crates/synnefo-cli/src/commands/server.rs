@@ -815,9 +815,7 @@ fn server_fields(s: &ServerDetails) -> Vec<(String, String)> {
     if s.suspended == Some(true) {
         pairs.push(("suspended".to_owned(), "yes".to_owned()));
     }
-    for (key, value) in &s.metadata {
-        pairs.push((format!("meta {key}"), value.clone()));
-    }
+    crate::output::push_meta(&mut pairs, &s.metadata);
     if let Some(password) = &s.admin_pass {
         pairs.push(("admin password".to_owned(), password.clone()));
     }

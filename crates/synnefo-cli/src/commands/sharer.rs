@@ -88,20 +88,12 @@ pub(crate) async fn run(global: &GlobalArgs, command: &SharerCommand) -> Result<
                         ("quota", info.quota.map(format_size)),
                         ("last modified", info.last_modified.map(http_date)),
                     ];
-                    pairs.extend(
-                        optional
-                            .into_iter()
-                            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v))),
-                    );
+                    output::push_present(&mut pairs, optional);
                     for (group, members) in &info.groups {
                         pairs.push((format!("group {group}"), members.join(", ")));
                     }
-                    for (key, value) in &info.meta {
-                        pairs.push((format!("meta {key}"), value.clone()));
-                    }
-                    let borrowed: Vec<(&str, String)> =
-                        pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    output::fields(&borrowed)
+                    output::push_meta(&mut pairs, &info.meta);
+                    output::fields(&pairs)
                 }
             }
         }

@@ -186,15 +186,8 @@ fn show(format: OutputFormat, snapshot: &Snapshot) -> Result<()> {
                 ("user", text(&snapshot.user_id)),
                 ("created", text(&snapshot.created_at)),
             ];
-            pairs.extend(
-                optional
-                    .into_iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| (k.to_owned(), v)),
-            );
-            for (key, value) in &snapshot.metadata {
-                pairs.push((format!("meta {key}"), value.clone()));
-            }
+            output::push_present(&mut pairs, optional);
+            output::push_meta(&mut pairs, &snapshot.metadata);
             fields(&pairs)
         }
     }

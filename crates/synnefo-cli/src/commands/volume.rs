@@ -461,15 +461,8 @@ fn show(format: OutputFormat, volume: &Volume) -> Result<()> {
                 ("delete on termination", text(&volume.delete_on_termination)),
                 ("created", text(&volume.created_at)),
             ];
-            pairs.extend(
-                optional
-                    .into_iter()
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(k, v)| (k.to_owned(), v)),
-            );
-            for (key, value) in &volume.metadata {
-                pairs.push((format!("meta {key}"), value.clone()));
-            }
+            output::push_present(&mut pairs, optional);
+            output::push_meta(&mut pairs, &volume.metadata);
             fields(&pairs)
         }
     }
