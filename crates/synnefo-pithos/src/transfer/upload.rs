@@ -130,7 +130,7 @@ struct BlockRef {
 
 impl PithosClient {
     /// Uploads a local file as `container/object`, sending only the blocks
-    /// the server lacks.
+    /// the server lacks; a file of up to 64 KiB is a single verified `PUT`.
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read, [`Error::Http`] for a
@@ -147,6 +147,21 @@ impl PithosClient {
             .await
             .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?
             .len();
+        if size <= SMALL_OBJECT_LIMIT as u64 {
+            // A small file is one verified PUT, not a container HEAD and
+            // three hashmap requests (what a recursive upload of many
+            // small files would otherwise pay for each).
+            let data = tokio::fs::read(path)
+                .await
+                .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+            if data.len() as u64 == size {
+                return self
+                    .upload_bytes(container, object, Bytes::from(data), options)
+                    .await;
+            }
+            // It changed size under us: take the general path, which reads
+            // it block by block and checks every read.
+        }
         let source = Source::File {
             path: path.to_owned(),
             size,
