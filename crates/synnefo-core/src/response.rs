@@ -171,6 +171,17 @@ impl StreamingResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// An [`Error::InvalidResponse`] for this response, with `problem`
+    /// saying what was wrong. The body is not read: the excerpt is empty.
+    pub fn invalid(&self, problem: impl Into<String>) -> Error {
+        Error::invalid_response(
+            &self.origin.method,
+            &self.origin.url,
+            problem,
+            String::new(),
+        )
+    }
+
     /// The body as a stream of chunks. A silence longer than the client's
     /// read timeout ends it with a timeout error; a cut connection with an
     /// interrupted one (so a partial body is never taken for a whole one).

@@ -14,12 +14,15 @@ use bytes::Bytes;
 use futures_util::TryStreamExt;
 use http::StatusCode;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use synnefo_core::{ClientConfig, Error, HttpClient};
 use synnefo_pithos::swift::{ServerFlavor, md5_hex, tempauth};
 use synnefo_pithos::{
     ByteRange, Conditional, ContainerCreation, ContainerOptions, CopyOptions, DeleteContainer,
     DeleteObject, DownloadOptions, DownloadOutcome, ListObjectsOptions, ListOptions, ListingEntry,
-    ObjectInfoOptions, Permissions, PithosClient, PutOptions, UploadOptions,
+    ObjectInfoOptions, Permissions, PithosClient, Progress, PutOptions, TransferEvent,
+    UploadOptions,
 };
 
 fn auth_url() -> String {
@@ -554,6 +557,123 @@ async fn listings_with_prefix_delimiter_marker_and_json_fields() {
         streamed.iter().map(ListingEntry::name).collect::<Vec<_>>(),
         names
     );
+    empty_and_delete(&client, &name).await;
+}
+
+/// Downloads `object` to `target` resuming, and returns the outcome and
+/// how many bytes actually came over the network.
+async fn download_counting(
+    client: &PithosClient,
+    container: &str,
+    object: &str,
+    target: &std::path::Path,
+) -> (DownloadOutcome, u64) {
+    let received = Arc::new(AtomicU64::new(0));
+    let counter = received.clone();
+    let options = DownloadOptions {
+        overwrite: true,
+        progress: Some(Progress::new(move |event| {
+            if let TransferEvent::Received(n) = event {
+                counter.fetch_add(n, Ordering::Relaxed);
+            }
+        })),
+        ..DownloadOptions::default()
+    };
+    let outcome = client
+        .download_file(container, object, target, &options)
+        .await
+        .unwrap();
+    (outcome, received.load(Ordering::Relaxed))
+}
+
+#[tokio::test]
+async fn interrupted_downloads_resume_and_stale_partials_start_over() {
+    let Some(client) = swift("resume").await else {
+        return;
+    };
+    let name = container(&client, "resume").await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = random(3 << 20, 11);
+    client
+        .upload_bytes(
+            &name,
+            "o",
+            Bytes::from(data.clone()),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+    let target = dir.path().join("o");
+    let partial = dir.path().join(".o.snf-partial");
+
+    // A partial file with the first MiB: only the rest travels.
+    std::fs::write(&partial, &data[..1 << 20]).unwrap();
+    let (outcome, received) = download_counting(&client, &name, "o", &target).await;
+    assert_eq!(received, (2 << 20) as u64);
+    assert!(
+        matches!(outcome, DownloadOutcome::Downloaded { size, bytes_fetched, .. }
+            if size == data.len() as u64 && bytes_fetched == (2 << 20) as u64),
+        "{outcome:?}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    assert!(!partial.exists());
+
+    // A partial file from another version: MD5 tells only at the end, and
+    // the download starts over once, whole, and is right.
+    let mut stale = data[..1 << 20].to_vec();
+    stale[1000] ^= 0xff;
+    std::fs::write(&partial, &stale).unwrap();
+    let (outcome, received) = download_counting(&client, &name, "o", &target).await;
+    assert_eq!(received, (2 << 20) as u64 + data.len() as u64);
+    assert!(
+        matches!(outcome, DownloadOutcome::Downloaded { bytes_fetched, .. }
+            if bytes_fetched == data.len() as u64),
+        "{outcome:?}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    assert!(!partial.exists());
+
+    // Large objects resume too, and a bad kept segment is caught before
+    // anything more is fetched.
+    let source = dir.path().join("source");
+    std::fs::write(&source, &data).unwrap();
+    client
+        .upload_file_segmented(&name, "large", &source, 1 << 20, &UploadOptions::default())
+        .await
+        .unwrap();
+    let target = dir.path().join("large");
+    let partial = dir.path().join(".large.snf-partial");
+    std::fs::write(&partial, &data[..(1 << 20) + 5]).unwrap();
+    let (_, received) = download_counting(&client, &name, "large", &target).await;
+    assert_eq!(received, data.len() as u64 - (1 << 20) - 5);
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    let mut stale = data[..(1 << 20) + 5].to_vec();
+    stale[10] ^= 0xff;
+    std::fs::write(&partial, &stale).unwrap();
+    let (_, received) = download_counting(&client, &name, "large", &target).await;
+    assert_eq!(received, data.len() as u64);
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+
+    // Without resume the partial file is ignored.
+    std::fs::write(dir.path().join(".o.snf-partial"), &stale).unwrap();
+    let outcome = client
+        .download_file(
+            &name,
+            "o",
+            &dir.path().join("o"),
+            &DownloadOptions {
+                overwrite: true,
+                resume: false,
+                ..DownloadOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, DownloadOutcome::Downloaded { bytes_fetched, .. }
+        if bytes_fetched == data.len() as u64)
+    );
+    assert_eq!(std::fs::read(dir.path().join("o")).unwrap(), data);
     empty_and_delete(&client, &name).await;
 }
 

@@ -46,11 +46,10 @@ impl Md5 {
             compress(&mut self.state, &block);
             self.buffered = 0;
         }
-        let mut chunks = data.chunks_exact(64);
-        for block in chunks.by_ref() {
+        let (blocks, rest) = data.as_chunks::<64>();
+        for block in blocks {
             compress(&mut self.state, block);
         }
-        let rest = chunks.remainder();
         self.buffer[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
     }
@@ -136,12 +135,15 @@ macro_rules! ii {
 }
 
 /// Folds one 64-byte block into the state.
-fn compress(state: &mut [u32; 4], block: &[u8]) {
-    debug_assert_eq!(block.len(), 64);
-    let mut m = [0u32; 16];
-    for (word, bytes) in m.iter_mut().zip(block.chunks_exact(4)) {
-        *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-    }
+fn compress(state: &mut [u32; 4], block: &[u8; 64]) {
+    let m: [u32; 16] = std::array::from_fn(|i| {
+        u32::from_le_bytes([
+            block[4 * i],
+            block[4 * i + 1],
+            block[4 * i + 2],
+            block[4 * i + 3],
+        ])
+    });
     let [mut a, mut b, mut c, mut d] = *state;
     step!(ff, a, b, c, d, m[0], 0xd76aa478, 7);
     step!(ff, d, a, b, c, m[1], 0xe8c7b756, 12);

@@ -215,27 +215,10 @@ impl PithosClient {
             Digests::Hashmap(hashmap) => hashmap,
             Digests::Plain(response) => {
                 // Plain Swift sent the object itself: stream it into the
-                // partial file, checked against its MD5 ETag(s). No resume.
-                let checker = self
-                    .swift_checker(container, object, response.headers())
-                    .await?;
-                let partial = partial_path(target);
-                let (size, etag) = self
-                    .swift_download_file(
-                        response,
-                        checker,
-                        target,
-                        &partial,
-                        options.progress.clone(),
-                    )
-                    .await?;
-                return Ok(DownloadOutcome::Downloaded {
-                    size,
-                    etag: Some(etag).filter(|e| !e.is_empty()),
-                    blocks_fetched: 1,
-                    bytes_fetched: size,
-                    blocks_reused: 0,
-                });
+                // partial file, checked against its MD5 ETag(s).
+                return self
+                    .swift_download(container, object, response, target, options)
+                    .await;
             }
         };
         let plan = Arc::new(Plan::new(hashmap));

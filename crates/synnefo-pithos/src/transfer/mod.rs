@@ -1,11 +1,11 @@
 //! The transfer engine: deduplicating parallel upload and verified,
 //! resumable parallel download, with bounded memory and progress events.
 
-mod download;
+pub(crate) mod download;
 mod fileio;
 mod pool;
 mod progress;
-mod remote;
+pub(crate) mod remote;
 mod small;
 mod upload;
 
