@@ -155,8 +155,21 @@ impl PithosClient {
             .endpoint()
             .send(self.container_info_request(container, until)?)
             .await?;
-        parse_container_info(container, response.headers())
-            .map_err(|problem| response.invalid(format!("container {container:?}: {problem}")))
+        parse_container_info(container, response.headers()).map_err(|problem| {
+            let headers = response.headers();
+            if crate::swift::is_plain_swift(headers)
+                && crate::swift::flavor_of(headers) == crate::swift::ServerFlavor::Swift
+            {
+                // No block size or hash: not a problem of this response,
+                // a server without Pithos+ (see `swift_container_info`).
+                crate::swift::lacks_extension(&format!(
+                    "the Pithos+ details of container {container:?} ({problem}; \
+                     `swift_container_info` reads what Swift has)"
+                ))
+            } else {
+                response.invalid(format!("container {container:?}: {problem}"))
+            }
+        })
     }
 
     /// The container's user metadata, keys in lower case (kamaki

@@ -437,6 +437,12 @@ impl PithosClient {
         if let Some(not_modified) = not_modified(&response) {
             return Ok(not_modified);
         }
+        if crate::swift::is_plain_swift(response.headers()) {
+            // Swift ignores `?hashmap` and sends the object itself.
+            return Err(crate::swift::lacks_extension(&format!(
+                "the hashmap of {container}/{object}"
+            )));
+        }
         let mut hashmap: Hashmap = response.json()?;
         check_hashmap(&hashmap).map_err(|problem| {
             response.invalid(format!("hashmap of {container}/{object}: {problem}"))

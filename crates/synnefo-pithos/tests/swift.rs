@@ -142,10 +142,9 @@ async fn containers_are_created_listed_described_and_deleted() {
         ServerFlavor::Swift
     );
     let error = client.container_info(&name, None).await.unwrap_err();
-    assert!(
-        error.to_string().contains("X-Container-Block-Size"),
-        "{error}"
-    );
+    let message = error.to_string();
+    assert!(message.contains("X-Container-Block-Size"), "{error}");
+    assert!(message.contains("Pithos+ extension"), "{error}");
     client
         .set_container_meta(&name, [("owner", "rust"), ("colour", "blue")])
         .await
@@ -797,6 +796,12 @@ async fn pithos_only_features_fail_with_a_clear_error() {
                 ..DownloadOptions::default()
             },
         )
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("Pithos+ extension"), "{error}");
+    // A hashmap: Swift would send the object's bytes instead.
+    let error = client
+        .object_hashmap(&name, "o", &ObjectInfoOptions::default())
         .await
         .unwrap_err();
     assert!(error.to_string().contains("Pithos+ extension"), "{error}");
