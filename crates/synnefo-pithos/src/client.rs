@@ -1,6 +1,8 @@
 //! The Pithos+ client: an endpoint plus the account (user UUID) whose
 //! containers and objects it addresses.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use synnefo_core::{Endpoint, Request, Service};
 
 /// A client of the Pithos+ object store (`…/object-store/v1`).
@@ -26,6 +28,35 @@ use synnefo_core::{Endpoint, Request, Service};
 pub struct PithosClient {
     endpoint: Endpoint,
     account: String,
+    /// What the server turned out to be, once a response told; shared by
+    /// the clones and the other accounts' clients of this one.
+    flavor: Arc<KnownFlavor>,
+}
+
+/// What kind of server a client talks to, learnt from its responses
+/// (0, the default, until one tells).
+#[derive(Debug, Default)]
+pub(crate) struct KnownFlavor(AtomicU8);
+
+impl KnownFlavor {
+    const PITHOS: u8 = 1;
+    const SWIFT: u8 = 2;
+
+    /// `Some(true)` for plain Swift, `Some(false)` for Pithos+, `None`
+    /// before any response told.
+    pub(crate) fn is_swift(&self) -> Option<bool> {
+        match self.0.load(Ordering::Relaxed) {
+            Self::PITHOS => Some(false),
+            Self::SWIFT => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Records what a response told.
+    pub(crate) fn learn(&self, swift: bool) {
+        let value = if swift { Self::SWIFT } else { Self::PITHOS };
+        self.0.store(value, Ordering::Relaxed);
+    }
 }
 
 impl Service for PithosClient {
@@ -39,6 +70,7 @@ impl Service for PithosClient {
         PithosClient {
             endpoint,
             account: String::new(),
+            flavor: Arc::default(),
         }
     }
 
@@ -53,6 +85,7 @@ impl PithosClient {
         PithosClient {
             endpoint,
             account: account.into(),
+            flavor: Arc::default(),
         }
     }
 
@@ -61,6 +94,7 @@ impl PithosClient {
         PithosClient {
             endpoint: self.endpoint.clone(),
             account: account.into(),
+            flavor: self.flavor.clone(),
         }
     }
 
@@ -72,6 +106,11 @@ impl PithosClient {
     /// The endpoint this client talks to.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// What the server turned out to be, if a response told already.
+    pub(crate) fn known_flavor(&self) -> &KnownFlavor {
+        &self.flavor
     }
 
     /// A request on the account: `/<account>`.

@@ -153,6 +153,8 @@ impl PithosClient {
         if let Some(not_modified) = not_modified(&response) {
             return Ok(not_modified);
         }
+        self.known_flavor()
+            .learn(crate::swift::is_plain_swift(response.headers()));
         parse_object_info(response.headers())
             .map(Conditional::Modified)
             .map_err(|problem| response.invalid(format!("object {container}/{object}: {problem}")))
@@ -320,7 +322,8 @@ impl PithosClient {
 
     /// Plain Swift ignores `?update` and replaces all of an object's
     /// metadata on `POST`, which would silently drop every key not named.
-    /// So the object is read first (one `HEAD`): on Pithos+ nothing more
+    /// So the object is read first (one `HEAD`, only until a response has
+    /// shown which server this is): on Pithos+ nothing more
     /// happens here and the caller sends its merging `POST`; on Swift the
     /// merge is done here and the whole set is written back (not atomic:
     /// a concurrent change between the two requests can be lost). Returns
@@ -332,15 +335,17 @@ impl PithosClient {
         set: &[(String, String)],
         delete: &[String],
     ) -> Result<bool> {
+        if self.known_flavor().is_swift() == Some(false) {
+            return Ok(false); // Pithos+ merges by itself
+        }
         let Conditional::Modified(info) = self
             .object_info(container, object, &ObjectInfoOptions::default())
             .await?
         else {
             return Ok(false);
         };
-        let swift = info.object_hash.is_none()
-            && (info.headers.contains_key("x-trans-id")
-                || info.headers.contains_key("x-openstack-request-id"));
+        // `object_info` has learnt the flavor from this answer.
+        let swift = crate::swift::is_plain_swift_by(|name| info.headers.contains_key(name));
         if !swift {
             return Ok(false);
         }

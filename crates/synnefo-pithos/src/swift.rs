@@ -95,8 +95,13 @@ pub fn lacks_extension(what: &str) -> Error {
 /// Whether a response to an object request comes from plain Swift: no
 /// `X-Object-Hash`, and Swift's transaction id.
 pub(crate) fn is_plain_swift(headers: &HeaderMap) -> bool {
-    !headers.contains_key("x-object-hash")
-        && (headers.contains_key("x-trans-id") || headers.contains_key("x-openstack-request-id"))
+    is_plain_swift_by(|name| headers.contains_key(name))
+}
+
+/// [`is_plain_swift`] for headers in any map: `has` tells whether a header
+/// (named in lower case) is present.
+pub(crate) fn is_plain_swift_by(has: impl Fn(&str) -> bool) -> bool {
+    !has("x-object-hash") && (has("x-trans-id") || has("x-openstack-request-id"))
 }
 
 /// Whether `etag` looks like an MD5 (32 hex digits), as Swift computes.

@@ -123,7 +123,9 @@ impl PithosClient {
         if response.status() == http::StatusCode::NOT_MODIFIED {
             return Ok(Digests::NotModified);
         }
-        if crate::swift::is_plain_swift(response.headers()) {
+        let swift = crate::swift::is_plain_swift(response.headers());
+        self.known_flavor().learn(swift);
+        if swift {
             if options.version.is_some() {
                 // Swift would ignore `?version=` and send the current data.
                 return Err(crate::swift::lacks_extension("reading an object version"));
