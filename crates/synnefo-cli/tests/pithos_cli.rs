@@ -217,6 +217,13 @@ async fn containers_create_list_info_modify_delete() {
             .trim(),
         "2000"
     );
+    // Charged to another project.
+    let project = "5c0b1d7e-0000-4000-8000-00000000cafe";
+    env.ok(&["container", "reassign", "photos", "--project-id", project]);
+    assert_eq!(
+        env.json(&["container", "info", "photos"])["project"],
+        project
+    );
     let bad = env.snf(&["container", "modify", "photos", "--size-limit", "2XB"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid size"));
@@ -569,6 +576,24 @@ async fn sharing_with_bob() {
         table.contains(&alice.uuid) && table.contains("alice@example.org"),
         "{table}"
     );
+
+    // Bob sees alice's account as far as it is shared with him: when it
+    // changed, not what it holds (the server keeps counts to the owner).
+    let info = bob_env.json(&["sharer", "info", "alice@example.org"]);
+    assert!(info["last_modified"].is_string(), "{info}");
+    assert!(info["container_count"].is_null(), "{info}");
+    assert_eq!(
+        env.json(&["sharer", "info"])["container_count"],
+        1,
+        "the owner sees the counts"
+    );
+    let table = bob_env.ok(&["sharer", "info", &alice.uuid]);
+    assert!(
+        table.contains(&alice.uuid) && table.contains("alice@example.org"),
+        "{table}"
+    );
+    let err = bob_env.fails(&["sharer", "info", "nobody@example.org"]);
+    assert!(err.contains("nobody@example.org"), "{err}");
 
     // Bob reads it by URL and with -A (a display name).
     let url = format!("pithos://{}/docs/report.txt", alice.uuid);
