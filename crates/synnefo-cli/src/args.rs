@@ -1,6 +1,7 @@
 //! The command tree, as kamaki has it: `snf [global options] <group> <command>`.
 
 use crate::commands::flavor::FlavorCommand;
+use crate::commands::history::HistoryCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
 use crate::commands::keypair::KeypairCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
@@ -53,6 +54,11 @@ pub(crate) struct GlobalArgs {
     /// Do not verify TLS certificates (test clouds only).
     #[arg(short = 'k', long, global = true, alias = "ignore-ssl")]
     pub(crate) insecure: bool,
+    /// Override a config option for this run only, never saved:
+    /// `SECTION.KEY=VALUE`, or `KEY=VALUE` for `global.KEY` (kamaki's `-o`;
+    /// here `-o` is the output format). Repeatable.
+    #[arg(long = "options", global = true, value_name = "OPTION=VALUE")]
+    pub(crate) overrides: Vec<String>,
 }
 
 /// How results are printed.
@@ -79,6 +85,9 @@ pub(crate) enum Command {
     /// Read and change the config file (kamaki's ~/.kamakirc).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The command lines run so far (shared with kamaki).
+    #[command(subcommand)]
+    History(HistoryCommand),
     /// Pithos+ objects: list, upload, download, share, publish.
     #[command(subcommand)]
     File(FileCommand),

@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 pub mod config;
+mod history;
 mod local_path;
 mod output;
 mod progress;
@@ -21,6 +22,16 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     let cli = args::Cli::parse();
     report::init_logging(&cli.global);
+    if let (Some(secrets), Ok(config)) = (
+        commands::history::recordable(&cli.command),
+        session::load_config(&cli.global),
+    ) {
+        let args: Vec<String> = std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        history::record(&config, &args, &secrets);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

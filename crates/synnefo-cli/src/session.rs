@@ -13,7 +13,16 @@ pub(crate) fn load_config(global: &GlobalArgs) -> Result<Config> {
         Some(path) => path.clone(),
         None => Config::default_path()?,
     };
-    Ok(Config::load(&path)?)
+    let mut config = Config::load(&path)?;
+    for option in &global.overrides {
+        let Some((key, value)) = option.split_once('=') else {
+            anyhow::bail!("--options {option:?}: expected OPTION=VALUE, e.g. global.colors=on");
+        };
+        config
+            .set_override(key.trim(), value)
+            .with_context(|| format!("--options {option:?}"))?;
+    }
+    Ok(config)
 }
 
 /// The HTTP client, with TLS as the flags and the config say.

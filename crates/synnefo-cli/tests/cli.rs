@@ -41,6 +41,8 @@ fn run(config: &Path, args: &[&str]) -> Output {
         .arg(config)
         .args(args)
         .env_remove("KAMAKI_DEFAULT_CLOUD")
+        // History and logs go to the test's folder, not the real home.
+        .env("HOME", config.parent().unwrap())
         .env_remove("SNF_LOG")
         .output()
         .unwrap()
@@ -209,5 +211,142 @@ async fn missing_cloud_says_how_to_add_one() {
     assert!(
         err.contains("could not connect") && err.contains("hint:"),
         "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_records_commands_without_tokens() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let bob = sim.user("bob@example.org").unwrap();
+    let history = env.config.parent().unwrap().join(".kamaki.history");
+    stdout(&env.snf(&["user", "info"]));
+    stdout(&env.snf(&["user", "authenticate", &bob.token]));
+    stdout(&env.snf(&["config", "set", "cloud.test.token", sim.token()]));
+    stdout(&env.snf(&["endpoint", "list"]));
+    // kamaki's format: a count of trimmed entries, then the lines.
+    let text = std::fs::read_to_string(&history).unwrap();
+    assert!(text.starts_with("0\n"), "{text}");
+    assert!(
+        !text.contains(sim.token()) && !text.contains(&bob.token),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&history).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // `config set` is not recorded; the token given is masked.
+    let shown = stdout(&env.snf(&["history", "show"]));
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 4, "{shown}"); // this very show included
+    assert!(lines[0].contains("user info"), "{shown}");
+    assert!(
+        lines[1].contains("user authenticate ..."),
+        "the token is masked: {shown}"
+    );
+    assert!(lines[2].contains("endpoint list"), "{shown}");
+    assert!(lines[0].starts_with("1.\t"), "{shown}");
+
+    // Selections and matching.
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "history", "show", "2:3"]))).unwrap();
+    let numbers: Vec<u64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [2, 3]);
+    let matched = stdout(&env.snf(&["history", "show", "--match", "endpoint list"]));
+    assert_eq!(matched.lines().count(), 2, "{matched}"); // and this very show
+    let bad = env.snf(&["history", "show", "x:y"]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("not a command number"),
+        "{}",
+        stderr(&bad)
+    );
+
+    // The limit trims the oldest and keeps counting.
+    stdout(&env.snf(&["config", "set", "history_limit", "2"]));
+    stdout(&env.snf(&["user", "info"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "history", "show"]))).unwrap();
+    let entries = json.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{json}");
+    assert!(entries[0]["number"].as_u64().unwrap() > 2, "{json}");
+
+    stdout(&env.snf(&["history", "clean"]));
+    assert_eq!(std::fs::read_to_string(&history).unwrap(), "0\n");
+}
+
+#[test]
+fn help_version_and_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kamakirc");
+    let version = run(&config, &["--version"]);
+    assert!(version.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("snf {}", env!("CARGO_PKG_VERSION"))
+    );
+    let help = run(&config, &["-h"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for group in ["user", "file", "server", "volume", "config", "history"] {
+        assert!(text.contains(group), "{group} missing from: {text}");
+    }
+    let group_help = run(&config, &["server", "--help"]);
+    assert!(String::from_utf8_lossy(&group_help.stdout).contains("create"));
+    // No command: usage on stderr and a failure status, nothing run.
+    let bare = run(&config, &[]);
+    assert_eq!(bare.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bare.stderr).contains("Usage"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_shows_requests_and_responses_without_bodies() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let output = env.snf(&["-v", "user", "info"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("POST") && err.contains("200"), "{err}");
+    assert!(!err.contains(sim.token()), "token leaked: {err}");
+    assert!(!err.contains("\"access\""), "-v shows no bodies: {err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_override_the_config_for_one_run() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let before = std::fs::read_to_string(&env.config).unwrap();
+    let out = stdout(&env.snf(&["--options", "log_token=on", "config", "get", "log_token"]));
+    assert_eq!(out.trim(), "on");
+    let out = stdout(&env.snf(&[
+        "--options",
+        "cloud.test.pithos_container=elsewhere",
+        "config",
+        "get",
+        "cloud.test.pithos_container",
+    ]));
+    assert_eq!(out.trim(), "elsewhere");
+    // A wrong cloud for this run only: the command fails, the file stays.
+    let output = env.snf(&["--options", "default_cloud=nowhere", "user", "info"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("nowhere"), "{}", stderr(&output));
+    let bad = env.snf(&["--options", "no-equals-sign", "user", "info"]);
+    assert!(
+        stderr(&bad).contains("expected OPTION=VALUE"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(std::fs::read_to_string(&env.config).unwrap(), before);
+    assert_eq!(
+        stdout(&env.snf(&["config", "get", "log_token"])).trim(),
+        "off"
     );
 }

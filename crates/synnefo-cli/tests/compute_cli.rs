@@ -43,6 +43,8 @@ impl Env {
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("KAMAKI_DEFAULT_CLOUD")
+            // History and logs go to the test's folder, not the real home.
+            .env("HOME", self.dir.path())
             .env_remove("SNF_LOG")
             .output()
             .unwrap()

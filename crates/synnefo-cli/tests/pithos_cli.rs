@@ -50,6 +50,8 @@ impl Env {
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("KAMAKI_DEFAULT_CLOUD")
+            // History and logs go to the test's folder, not the real home.
+            .env("HOME", self.dir.path())
             .env_remove("SNF_LOG")
             .output()
             .unwrap()
@@ -463,7 +465,12 @@ async fn hostile_download(name: &str) {
     // Nothing written anywhere: not in the target, not next to it.
     assert!(!target.exists());
     let (files, dirs) = tree(env.dir.path());
-    assert_eq!(files.keys().collect::<Vec<_>>(), ["kamakirc"], "{files:?}");
+    // The folder is also the test's home: the config and snf's history.
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        [".kamaki.history", "kamakirc"],
+        "{files:?}"
+    );
     assert_eq!(dirs, ["inbox"]);
     assert!(!Path::new("/abs").exists() || name != "/abs");
 }

@@ -8,6 +8,7 @@ mod file;
 mod file_transfer;
 pub(crate) mod flavor;
 mod group;
+pub(crate) mod history;
 pub(crate) mod imagecompute;
 pub(crate) mod keypair;
 mod pithos_location;
@@ -32,6 +33,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Container(command) => container::run(&cli.global, command).await,
         Command::Sharer(command) => sharer::run(&cli.global, command).await,
         Command::Group(command) => group::run(&cli.global, command).await,
+        Command::History(command) => history::run(&cli.global, command),
         Command::Server(command) => server::run(&cli.global, command).await,
         Command::Flavor(command) => flavor::run(&cli.global, command).await,
         Command::Keypair(command) => keypair::run(&cli.global, command).await,

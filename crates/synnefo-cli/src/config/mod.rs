@@ -466,6 +466,12 @@ impl CloudConfig {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every option of the cloud as written (lower-case keys), in file
+    /// order.
+    pub fn options(&self) -> &[(String, String)] {
+        &self.options
+    }
+
     fn service_option(&self, service: Service, what: &str) -> Option<&str> {
         self.option(&format!("{}_{what}", service.as_str()))
     }
