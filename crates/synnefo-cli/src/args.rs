@@ -42,7 +42,8 @@ pub(crate) struct GlobalArgs {
         default_value_t = OutputFormat::Table
     )]
     pub(crate) output: OutputFormat,
-    /// Show the HTTP requests and responses (tokens masked).
+    /// Show the HTTP requests and responses (tokens masked); -vv adds
+    /// their bodies.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
     /// Debug output: requests, responses and bodies (tokens masked).

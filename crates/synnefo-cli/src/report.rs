@@ -12,6 +12,9 @@ use tracing_subscriber::EnvFilter;
 pub(crate) fn init_logging(global: &GlobalArgs) {
     let default = if global.debug {
         "debug,synnefo_core=trace,hyper_util=info"
+    } else if global.verbose > 1 {
+        // kamaki's -vv (--verbose-with-data): bodies too.
+        "warn,synnefo_core=trace"
     } else if global.verbose > 0 {
         "warn,synnefo_core=debug"
     } else {

@@ -350,3 +350,14 @@ async fn options_override_the_config_for_one_run() {
         "off"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn double_verbose_adds_bodies_with_tokens_masked() {
+    let sim = Sim::start().await.unwrap();
+    let env = Env::new(&sim);
+    let output = env.snf(&["-vv", "user", "info"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("\"access\""), "-vv shows bodies: {err}");
+    assert!(!err.contains(sim.token()), "token leaked: {err}");
+}
