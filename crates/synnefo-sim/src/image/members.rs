@@ -1,0 +1,88 @@
+//! Image members (wire §7.6): the users an image is shared with.
+
+use serde_json::{Value, json};
+
+use crate::compute::Ctx;
+use crate::compute::world::World;
+use crate::fault_body::Fault;
+use crate::response::{ApiResponse, ApiResult};
+
+/// `GET /images/<id>/members`.
+pub(crate) fn list(ctx: &Ctx<'_>, world: &mut World, id: &str) -> ApiResult {
+    let image = world.visible_image(ctx.user, id)?;
+    let members: Vec<Value> = image
+        .members
+        .iter()
+        .map(|m| json!({"member_id": m, "can_share": false}))
+        .collect();
+    Ok(ApiResponse::json(200, &json!({ "members": members })))
+}
+
+/// `PUT /images/<id>/members/<member>` → `204`.
+pub(crate) fn add(ctx: &Ctx<'_>, world: &mut World, id: &str, member: &str) -> ApiResult {
+    let image = world.own_image(ctx.user, id)?;
+    image.members.insert(member.to_owned());
+    image.updated = ctx.now;
+    Ok(ApiResponse::empty(204))
+}
+
+/// `DELETE /images/<id>/members/<member>` → `204`.
+pub(crate) fn remove(ctx: &Ctx<'_>, world: &mut World, id: &str, member: &str) -> ApiResult {
+    let image = world.own_image(ctx.user, id)?;
+    image.members.remove(member);
+    image.updated = ctx.now;
+    Ok(ApiResponse::empty(204))
+}
+
+/// The member ids of a `{"memberships": [{"member_id": …}, …]}` body.
+fn memberships(body: &[u8]) -> Result<Vec<String>, Fault> {
+    let malformed = || Fault::bad_request("Malformed request.");
+    let body: Value = serde_json::from_slice(body).map_err(|_| malformed())?;
+    body.get("memberships")
+        .and_then(Value::as_array)
+        .ok_or_else(malformed)?
+        .iter()
+        .map(|m| {
+            m.get("member_id")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(malformed)
+        })
+        .collect()
+}
+
+/// `PUT /images/<id>/members` replaces the members (the public flag
+/// stays) → `204`.
+pub(crate) fn replace(ctx: &Ctx<'_>, world: &mut World, id: &str) -> ApiResult {
+    let members = memberships(&ctx.req.body)?;
+    let image = world.own_image(ctx.user, id)?;
+    image.members = members.into_iter().collect();
+    image.updated = ctx.now;
+    Ok(ApiResponse::empty(204))
+}
+
+/// `GET /shared-images/<member>`: the caller-visible, non-public images
+/// `member` owns.
+pub(crate) fn shared(ctx: &Ctx<'_>, world: &mut World, member: &str) -> ApiResult {
+    let images: Vec<Value> = world
+        .images
+        .values()
+        .filter(|i| i.owner == member && !i.public && i.visible_to(ctx.user))
+        .map(|i| json!({"image_id": i.id, "can_share": false}))
+        .collect();
+    Ok(ApiResponse::json(200, &json!({ "shared_images": images })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memberships_body() {
+        let ids = memberships(br#"{"memberships": [{"member_id": "a"}, {"member_id": "b"}]}"#);
+        assert_eq!(ids.ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert!(memberships(b"{}").is_err());
+        assert!(memberships(br#"{"memberships": [{"x": 1}]}"#).is_err());
+        assert!(memberships(b"not json").is_err());
+    }
+}
