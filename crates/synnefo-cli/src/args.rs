@@ -1,6 +1,7 @@
 //! The command tree, as kamaki has it: `snf [global options] <group> <command>`.
 
 use crate::commands::flavor::FlavorCommand;
+use crate::commands::image::ImageCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
 use crate::commands::keypair::KeypairCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
@@ -101,6 +102,9 @@ pub(crate) enum Command {
     /// SSH key pairs to install on new servers.
     #[command(subcommand)]
     Keypair(KeypairCommand),
+    /// Plankton images: list, show, register, modify, share, unregister.
+    #[command(subcommand)]
+    Image(ImageCommand),
     /// Images through the compute API: list, show, delete, properties.
     #[command(subcommand)]
     Imagecompute(ImagecomputeCommand),
