@@ -85,6 +85,31 @@ impl ImageClient {
         })
     }
 
+    /// Sends `request` and decodes a list that comes bare (`[...]`, what
+    /// Plankton sends) or under `key` (`{"images": [...]}`, what some
+    /// documents show).
+    pub(crate) async fn send_list<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        key: &str,
+    ) -> Result<Vec<T>> {
+        let response = self.endpoint.send(request).await?;
+        let value: Value = response.json()?;
+        let list = match value {
+            Value::Array(_) => value,
+            Value::Object(mut object) => object.remove(key).ok_or_else(|| {
+                response.invalid(format!("expected a JSON list or an object holding {key:?}"))
+            })?,
+            _ => return Err(response.invalid("expected a JSON list")),
+        };
+        serde_json::from_value(list).map_err(|e| {
+            response.invalid(format!(
+                "the list is not a valid list of {}: {e}",
+                std::any::type_name::<T>()
+            ))
+        })
+    }
+
     /// Sends `request`, ignoring any body.
     pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
         self.endpoint.send(request).await.map(drop)

@@ -44,7 +44,7 @@ impl ImageClient {
     /// [`synnefo_core::Error::Http`] `400` for an unknown sort key or
     /// direction, or a size bound that is not a number.
     pub async fn list_public(&self, detail: bool, filters: &ListImages) -> Result<Vec<Image>> {
-        self.send_field(self.list_public_request(detail, filters), "images")
+        self.send_list(self.list_public_request(detail, filters), "images")
             .await
     }
 
@@ -172,8 +172,9 @@ mod tests {
     #[tokio::test]
     async fn list_public_sends_filters_and_order() {
         let (client, transport) = scripted(&[
-            (200, r#"{"images": [{"id": "i1", "name": "a", "size": 3}]}"#),
+            (200, r#"[{"id": "i1", "name": "a", "size": 3}]"#),
             (200, r#"{"images": []}"#),
+            (200, r#"{"imagez": []}"#),
         ]);
         let images = client
             .list_public(false, &ListImages::default())
@@ -187,13 +188,20 @@ mod tests {
             ..ListImages::default()
         }
         .order("-name");
-        client.list_public(true, &filters).await.unwrap();
+        // The documented `{"images": [...]}` form decodes too.
+        assert!(client.list_public(true, &filters).await.unwrap().is_empty());
+        let error = client
+            .list_public(false, &ListImages::default())
+            .await
+            .unwrap_err();
+        assert!(error.to_string().contains("\"images\""), "{error}");
         let lines: Vec<_> = seen(&transport).into_iter().map(|s| s.line).collect();
         assert_eq!(
             lines,
             [
                 "GET /images/",
                 "GET /images/detail?status=ACTIVE&size_max=10&sort_key=name&sort_dir=desc",
+                "GET /images/",
             ]
         );
         let asc = ListImages {

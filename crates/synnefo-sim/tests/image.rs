@@ -53,9 +53,9 @@ async fn alice_image(api: &Api<'_>, object: &str, extra: &[(&str, &str)]) -> Str
     reply.header("x-image-meta-id").unwrap().to_owned()
 }
 
-/// The ids of a `{"images": [...]}` listing.
+/// The ids of a listing (a bare JSON list, as Plankton answers).
 fn ids(listing: &Value) -> Vec<String> {
-    listing["images"]
+    listing
         .as_array()
         .unwrap()
         .iter()
@@ -181,10 +181,19 @@ async fn register_errors_are_the_servers() {
     let location = format!("pithos://{ALICE_UUID}/images/a.img");
     register(&alice, &[("x-image-meta-location", &location)])
         .await
-        .bad_request("Missing image name");
+        .bad_request("Image 'name' parameter is required");
+    register(
+        &alice,
+        &[
+            ("x-image-meta-name", ""),
+            ("x-image-meta-location", &location),
+        ],
+    )
+    .await
+    .bad_request("Invalid image name");
     register(&alice, &[("x-image-meta-name", "x")])
         .await
-        .bad_request("Missing image location");
+        .bad_request("'location' parameter is required");
     register(
         &alice,
         &[
@@ -205,12 +214,26 @@ async fn register_errors_are_the_servers() {
     .await;
     assert_eq!(reply.code(), 404);
     assert_eq!(reply.json()["itemNotFound"]["code"], 404);
-    for (header, value) in [
-        ("x-image-meta-id", "abc"),
-        ("x-image-meta-disk-format", "qcow2"),
-        ("x-image-meta-is-public", "maybe"),
-        ("x-image-meta-size", "3"),
-        ("x-image-meta-checksum", "0000"),
+    for (header, value, message) in [
+        (
+            "x-image-meta-id",
+            "abc",
+            "Setting the image ID is not supported",
+        ),
+        ("x-image-meta-status", "ACTIVE", "Invalid parameters"),
+        (
+            "x-image-meta-disk-format",
+            "qcow2",
+            "Invalid disk format 'qcow2'",
+        ),
+        (
+            "x-image-meta-container_format",
+            "zip",
+            "Invalid container format 'zip'",
+        ),
+        ("x-image-meta-store", "s3", "Invalid store type 's3'"),
+        ("x-image-meta-size", "3", "Invalid size"),
+        ("x-image-meta-checksum", "0000", "Invalid checksum"),
     ] {
         let reply = register(
             &alice,
@@ -222,8 +245,22 @@ async fn register_errors_are_the_servers() {
         )
         .await;
         assert_eq!(reply.code(), 400, "{header}: {}", reply.text());
-        assert_eq!(reply.json()["badRequest"]["code"], 400);
+        assert_eq!(reply.json()["badRequest"]["message"], message);
     }
+    // Unknown image headers are ignored; `is-public` is true only for
+    // `true`.
+    let reply = register(
+        &alice,
+        &[
+            ("x-image-meta-name", "x"),
+            ("x-image-meta-location", &location),
+            ("x-image-meta-colour", "blue"),
+            ("x-image-meta-is-public", "yes"),
+        ],
+    )
+    .await;
+    reply.expect(200);
+    assert_eq!(reply.header("x-image-meta-is-public"), Some("False"));
     // Bob cannot register alice's file: hidden from him (404), or shared
     // with him but not his (403).
     let reply = register(
@@ -269,7 +306,7 @@ async fn list_sorts_and_shows_visible_images() {
         .json();
     // Newest first by default.
     assert_eq!(ids(&listing)[0], private);
-    let summary = &listing["images"][0];
+    let summary = &listing[0];
     assert_eq!(summary["status"], "AVAILABLE");
     assert_eq!(summary["size"], 16);
     assert!(summary.get("location").is_none());
@@ -278,7 +315,7 @@ async fn list_sorts_and_shows_visible_images() {
         .await
         .expect(200)
         .json();
-    let names: Vec<&str> = detail["images"]
+    let names: Vec<&str> = detail
         .as_array()
         .unwrap()
         .iter()
@@ -287,7 +324,7 @@ async fn list_sorts_and_shows_visible_images() {
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
-    let mine = detail["images"]
+    let mine = detail
         .as_array()
         .unwrap()
         .iter()
@@ -301,11 +338,15 @@ async fn list_sorts_and_shows_visible_images() {
     // Bob does not see alice's private image.
     let bobs = bob.get(&format!("{IMAGE}/images")).await.expect(200).json();
     assert!(!ids(&bobs).contains(&private));
-    for query in ["sort_key=color", "sort_dir=up", "size_min=big"] {
+    for (query, message) in [
+        ("sort_key=color", "Invalid 'sort_key'"),
+        ("sort_dir=up", "Invalid 'sort_dir'"),
+        ("size_min=big", "Malformed request."),
+    ] {
         alice
             .get(&format!("{IMAGE}/images?{query}"))
             .await
-            .expect(400);
+            .bad_request(message);
     }
 }
 
@@ -356,6 +397,14 @@ async fn members_share_an_image() {
         )
         .await;
     assert_eq!(reply.code(), 403);
+    // The new list is a JSON body with the server's attribute checks.
+    alice
+        .put(
+            &format!("{IMAGE}/images/{id}/members"),
+            json!({"members": []}),
+        )
+        .await
+        .bad_request("Malformed request. Missing attribute 'memberships'.");
     // Replacing the members drops bob.
     alice
         .put(
@@ -413,21 +462,50 @@ async fn update_public_and_unregister() {
     assert_eq!(compute["image"]["name"], "εικόνα");
     assert_eq!(compute["image"]["metadata"], json!({"kept": "yes"}));
     // Invalid updates.
-    for (header, value) in [
-        ("x-image-meta-location", "pithos://a/b/c"),
-        ("x-image-meta-container-format", "zip"),
-        ("x-image-meta-status", "melted"),
+    for (header, value, message) in [
+        (
+            "x-image-meta-location",
+            "pithos://a/b/c",
+            "Invalid metadata",
+        ),
+        (
+            "x-image-meta-container-format",
+            "zip",
+            "Invalid container format 'zip'",
+        ),
     ] {
-        let reply = alice
+        alice
             .send(
                 "PUT",
                 &format!("{IMAGE}/images/{id}"),
                 &[(header, value)],
                 Vec::new(),
             )
-            .await;
-        assert_eq!(reply.code(), 400, "{header}");
+            .await
+            .bad_request(message);
     }
+    // Any status is taken; HEAD shows the ones Plankton knows.
+    alice
+        .send(
+            "PUT",
+            &format!("{IMAGE}/images/{id}"),
+            &[("x-image-meta-status", "melted")],
+            Vec::new(),
+        )
+        .await
+        .expect(200);
+    let head = alice
+        .send("HEAD", &format!("{IMAGE}/images/{id}"), &[], Vec::new())
+        .await;
+    assert_eq!(head.header("x-image-meta-status"), Some("UNKNOWN"));
+    let listed = alice.get(&format!("{IMAGE}/images")).await.json();
+    let status = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .map(|i| i["status"].clone());
+    assert_eq!(status, Some(json!("melted")));
     // Only the owner unregisters; then it is gone everywhere, the file stays.
     assert_eq!(
         bob.delete(&format!("{IMAGE}/images/{id}")).await.code(),

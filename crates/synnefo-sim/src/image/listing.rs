@@ -70,18 +70,18 @@ fn compare(key: &str, a: &Image, b: &Image) -> Ordering {
 pub(crate) fn list(ctx: &Ctx<'_>, world: &mut World, detail: bool) -> ApiResult {
     let key = ctx.req.query_param("sort_key").unwrap_or("created_at");
     if !SORT_KEYS.contains(&key) {
-        return Err(Fault::bad_request(format!("Invalid sort_key '{key}'")));
+        return Err(Fault::bad_request("Invalid 'sort_key'"));
     }
     let descending = match ctx.req.query_param("sort_dir").unwrap_or("desc") {
         "desc" => true,
         "asc" => false,
-        other => return Err(Fault::bad_request(format!("Invalid sort_dir '{other}'"))),
+        _ => return Err(Fault::bad_request("Invalid 'sort_dir'")),
     };
     for bound in ["size_min", "size_max"] {
         if let Some(value) = ctx.req.query_param(bound)
             && value.parse::<u64>().is_err()
         {
-            return Err(Fault::bad_request(format!("Invalid {bound} '{value}'")));
+            return Err(Fault::bad_request("Malformed request."));
         }
     }
     let mut images: Vec<&Image> = world
@@ -94,5 +94,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, world: &mut World, detail: bool) -> ApiResult 
         if descending { order.reverse() } else { order }
     });
     let images: Vec<Value> = images.iter().map(|i| image_json(i, detail)).collect();
-    Ok(ApiResponse::json(200, &json!({ "images": images })))
+    // A bare list, as the server's code answers (its guide agrees; the
+    // wire reference's `{"images": [...]}` is not what Plankton sends).
+    Ok(ApiResponse::json(200, &Value::Array(images)))
 }

@@ -34,19 +34,34 @@ pub(crate) fn remove(ctx: &Ctx<'_>, world: &mut World, id: &str, member: &str) -
     Ok(ApiResponse::empty(204))
 }
 
-/// The member ids of a `{"memberships": [{"member_id": …}, …]}` body.
-fn memberships(body: &[u8]) -> Result<Vec<String>, Fault> {
-    let malformed = || Fault::bad_request("Malformed request.");
-    let body: Value = serde_json::from_slice(body).map_err(|_| malformed())?;
-    body.get("memberships")
-        .and_then(Value::as_array)
-        .ok_or_else(malformed)?
-        .iter()
-        .map(|m| {
-            m.get("member_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(malformed)
+/// The member ids of a `{"memberships": [{"member_id": …}, …]}` body,
+/// with the messages of the server's attribute checks.
+fn memberships(body: &Value) -> Result<Vec<String>, Fault> {
+    let list = match body.get("memberships") {
+        None | Some(Value::Null) => {
+            return Err(Fault::bad_request(
+                "Malformed request. Missing attribute 'memberships'.",
+            ));
+        }
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(Fault::bad_request(
+                "Malformed request. Invalid 'memberships' field",
+            ));
+        }
+    };
+    list.iter()
+        .map(|member| {
+            let member = member
+                .as_object()
+                .ok_or_else(|| Fault::bad_request("Invalid 'memberships' field"))?;
+            match member.get("member_id") {
+                None | Some(Value::Null) => Err(Fault::bad_request(
+                    "Malformed request. Missing attribute 'member_id'.",
+                )),
+                Some(Value::String(id)) => Ok(id.clone()),
+                Some(other) => Ok(other.to_string()),
+            }
         })
         .collect()
 }
@@ -54,7 +69,7 @@ fn memberships(body: &[u8]) -> Result<Vec<String>, Fault> {
 /// `PUT /images/<id>/members` replaces the members (the public flag
 /// stays) → `204`.
 pub(crate) fn replace(ctx: &Ctx<'_>, world: &mut World, id: &str) -> ApiResult {
-    let members = memberships(&ctx.req.body)?;
+    let members = memberships(&ctx.req.json_body()?)?;
     let image = world.own_image(ctx.user, id)?;
     image.members = members.into_iter().collect();
     image.updated = ctx.now;
@@ -79,10 +94,24 @@ mod tests {
 
     #[test]
     fn memberships_body() {
-        let ids = memberships(br#"{"memberships": [{"member_id": "a"}, {"member_id": "b"}]}"#);
+        let ids = memberships(&json!({"memberships": [{"member_id": "a"}, {"member_id": "b"}]}));
         assert_eq!(ids.ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
-        assert!(memberships(b"{}").is_err());
-        assert!(memberships(br#"{"memberships": [{"x": 1}]}"#).is_err());
-        assert!(memberships(b"not json").is_err());
+        let message = |body: Value| memberships(&body).err().map(|f| f.message);
+        assert_eq!(
+            message(json!({})).as_deref(),
+            Some("Malformed request. Missing attribute 'memberships'.")
+        );
+        assert_eq!(
+            message(json!({"memberships": {}})).as_deref(),
+            Some("Malformed request. Invalid 'memberships' field")
+        );
+        assert_eq!(
+            message(json!({"memberships": ["a"]})).as_deref(),
+            Some("Invalid 'memberships' field")
+        );
+        assert_eq!(
+            message(json!({"memberships": [{"x": 1}]})).as_deref(),
+            Some("Malformed request. Missing attribute 'member_id'.")
+        );
     }
 }

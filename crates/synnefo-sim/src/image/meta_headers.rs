@@ -7,7 +7,7 @@ use http::HeaderName;
 use percent_encoding::percent_decode_str;
 
 use super::quote;
-use crate::compute::image::{Image, ImageStatus};
+use crate::compute::image::Image;
 use crate::fault_body::Fault;
 use crate::request::ApiRequest;
 use crate::response::ApiResponse;
@@ -19,6 +19,27 @@ const PROPERTY: &str = "property-";
 
 /// Fields whose values travel percent-encoded.
 const QUOTED: &[&str] = &["name", "description"];
+
+/// Every field Plankton knows (`PLANKTON_FIELDS`); other `X-Image-Meta-*`
+/// headers are ignored.
+const KNOWN: &[&str] = &[
+    "name",
+    "disk-format",
+    "container-format",
+    "size",
+    "checksum",
+    "location",
+    "created-at",
+    "updated-at",
+    "deleted-at",
+    "status",
+    "is-public",
+    "owner",
+    "id",
+    "is-snapshot",
+    "description",
+    "store",
+];
 
 /// The image headers of a request.
 #[derive(Debug, Default)]
@@ -48,9 +69,9 @@ fn property_key(raw: &str) -> String {
 }
 
 impl MetaHeaders {
-    /// Reads the image headers of `req`, refusing fields outside
-    /// `allowed` (400 `Invalid header`).
-    pub(crate) fn read(req: &ApiRequest, allowed: &[&str]) -> Result<Self, Fault> {
+    /// Reads the image headers of `req`: fields Plankton does not know are
+    /// ignored, known ones outside `allowed` refused (400 `refusal`).
+    pub(crate) fn read(req: &ApiRequest, allowed: &[&str], refusal: &str) -> Result<Self, Fault> {
         let mut meta = Self::default();
         for (name, value) in &req.headers {
             let name = name.as_str().to_ascii_lowercase().replace('_', "-");
@@ -63,13 +84,14 @@ impl MetaHeaders {
                     return Err(Fault::bad_request("Invalid property header"));
                 }
                 meta.properties
-                    .insert(property_key(property), unquote(&value));
+                    .insert(property_key(&unquote(property)), unquote(&value));
+                continue;
+            }
+            if !KNOWN.contains(&key) {
                 continue;
             }
             if !allowed.contains(&key) {
-                return Err(Fault::bad_request(format!(
-                    "Invalid header 'X-Image-Meta-{key}'"
-                )));
+                return Err(Fault::bad_request(refusal));
             }
             let value = if QUOTED.contains(&key) {
                 unquote(&value)
@@ -86,20 +108,10 @@ impl MetaHeaders {
         self.fields.get(field).map(String::as_str)
     }
 
-    /// `is-public` as a boolean (400 unless `true` or `false`).
-    pub(crate) fn is_public(&self) -> Result<Option<bool>, Fault> {
-        match self
-            .get("is-public")
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None => Ok(None),
-            Some("true") => Ok(Some(true)),
-            Some("false") => Ok(Some(false)),
-            Some(other) => Err(Fault::bad_request(format!(
-                "Invalid value for is_public: '{other}'"
-            ))),
-        }
+    /// `is-public` as a boolean: `true` in any case, anything else false.
+    pub(crate) fn is_public(&self) -> Option<bool> {
+        self.get("is-public")
+            .map(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// `disk-format`, checked (400 for an unknown format).
@@ -159,10 +171,15 @@ pub(crate) fn raw_status(image: &Image) -> String {
 
 /// The status `HEAD` shows: `AVAILABLE`, `SAVING`, `ERROR` or `UNKNOWN`.
 fn mapped_status(image: &Image) -> &'static str {
-    match (image.status_override.as_deref(), image.status) {
-        (Some("AVAILABLE"), _) | (None, ImageStatus::Available) => "AVAILABLE",
-        (Some("UNAVAILABLE"), _) | (None, ImageStatus::Unavailable) => "SAVING",
-        (Some("ERROR"), _) => "ERROR",
+    let status = match &image.status_override {
+        Some(status) => status.to_ascii_uppercase(),
+        None => image.status.name().to_owned(),
+    };
+    match status.as_str() {
+        "AVAILABLE" => "AVAILABLE",
+        "UNAVAILABLE" | "CREATING" | "SAVING" => "SAVING",
+        "ERROR" => "ERROR",
+        "DELETED" => "DELETED",
         _ => "UNKNOWN",
     }
 }
@@ -200,9 +217,7 @@ pub(crate) fn with_image(response: ApiResponse, image: &Image) -> ApiResponse {
     let mut response = fields
         .into_iter()
         .fold(response, |r, (suffix, value)| with(r, suffix, value));
-    if !image.description.is_empty() {
-        response = with(response, "description", &quote(&image.description));
-    }
+    response = with(response, "description", &quote(&image.description));
     for (key, value) in &image.properties {
         let suffix = format!("{PROPERTY}{}", key.replace('_', "-"));
         response = with(response, &suffix, &quote(value));

@@ -9,11 +9,13 @@ use crate::compute::image::{Image, ImageStatus, check_properties};
 use crate::compute::world::World;
 use crate::fault_body::Fault;
 use crate::pithos::image_file::ImageFile;
+use crate::request::ApiRequest;
 use crate::response::{ApiResponse, ApiResult};
 use crate::state::SimState;
 
 /// The fields a registration may carry.
 const REGISTER_FIELDS: &[&str] = &[
+    "id",
     "name",
     "location",
     "disk-format",
@@ -40,24 +42,28 @@ pub(crate) struct Registration {
 pub(crate) fn prepare(
     state: &SimState,
     user: &str,
-    ctx_req: &crate::request::ApiRequest,
+    req: &ApiRequest,
 ) -> Result<Registration, Fault> {
-    let meta = MetaHeaders::read(ctx_req, REGISTER_FIELDS)?;
+    let meta = MetaHeaders::read(req, REGISTER_FIELDS, "Invalid parameters")?;
     match meta.get("name") {
-        Some(name) if !name.is_empty() => {}
-        _ => return Err(Fault::bad_request("Missing image name")),
+        None => return Err(Fault::bad_request("Image 'name' parameter is required")),
+        Some("") => return Err(Fault::bad_request("Invalid image name")),
+        Some(_) => {}
     }
     let raw_location = meta
         .get("location")
-        .ok_or_else(|| Fault::bad_request("Missing image location"))?;
+        .ok_or_else(|| Fault::bad_request("'location' parameter is required"))?;
     let location = Location::parse(raw_location)?;
+    if meta.get("id").is_some() {
+        return Err(Fault::bad_request("Setting the image ID is not supported"));
+    }
     if let Some(store) = meta.get("store")
         && store != "pithos"
     {
-        return Err(Fault::bad_request(format!("Invalid store '{store}'")));
+        return Err(Fault::bad_request(format!("Invalid store type '{store}'")));
     }
     meta.check_owner(user)?;
-    let public = meta.is_public()?.unwrap_or(false);
+    let public = meta.is_public().unwrap_or(false);
     let disk_format = meta.disk_format()?;
     let container_format = meta.container_format()?;
     check_properties(meta.properties.iter())?;
