@@ -35,8 +35,9 @@ impl ImageClient {
         Request::get().segment("shared-images").segment(member)
     }
 
-    /// The non-public images `member` owns that the caller can see
-    /// (kamaki `list_shared`).
+    /// The caller's images that `member` can read (kamaki
+    /// `list_shared`; that is what Plankton's code returns, its own
+    /// comment calling the call's meaning unclear).
     ///
     /// # Errors
     /// [`synnefo_core::Error::Http`] on a refused request.

@@ -214,9 +214,17 @@ async fn members_see_shared_images() {
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].member_id, bob.uuid);
     assert_eq!(bob.images.get_meta(&id).await.unwrap().name, "shared");
-    let shared = bob.images.list_shared(&alice.uuid).await.unwrap();
+    // Alice's images that bob can read.
+    let shared = alice.images.list_shared(&bob.uuid).await.unwrap();
     assert_eq!(shared.len(), 1);
     assert_eq!(shared[0].image_id, id);
+    assert!(
+        bob.images
+            .list_shared(&alice.uuid)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Bob can see but not change or share it.
     let error = bob.images.add_member(&id, &bob.uuid).await.unwrap_err();
     assert_eq!(status(&error), Some(StatusCode::FORBIDDEN), "{error}");

@@ -369,8 +369,7 @@ async fn members_share_an_image() {
         members,
         json!({"members": [{"member_id": BOB_UUID, "can_share": false}]})
     );
-    // Bob now sees it, in Plankton and through compute, and in the images
-    // alice shares.
+    // Bob now sees it, in Plankton and through compute.
     let head = bob
         .send("HEAD", &format!("{IMAGE}/images/{id}"), &[], Vec::new())
         .await;
@@ -378,8 +377,9 @@ async fn members_share_an_image() {
     bob.get(&format!("/cyclades/compute/v2.0/images/{id}"))
         .await
         .expect(200);
-    let shared = bob
-        .get(&format!("{IMAGE}/shared-images/{ALICE_UUID}"))
+    // Alice's images bob can read (and none of bob's for alice).
+    let shared = alice
+        .get(&format!("{IMAGE}/shared-images/{BOB_UUID}"))
         .await
         .expect(200)
         .json();
@@ -387,6 +387,11 @@ async fn members_share_an_image() {
         shared,
         json!({"shared_images": [{"image_id": id, "can_share": false}]})
     );
+    let none = bob
+        .get(&format!("{IMAGE}/shared-images/{ALICE_UUID}"))
+        .await
+        .json();
+    assert_eq!(none, json!({"shared_images": []}));
     // A member cannot change it.
     let reply = bob
         .send(

@@ -76,13 +76,14 @@ pub(crate) fn replace(ctx: &Ctx<'_>, world: &mut World, id: &str) -> ApiResult {
     Ok(ApiResponse::empty(204))
 }
 
-/// `GET /shared-images/<member>`: the caller-visible, non-public images
-/// `member` owns.
+/// `GET /shared-images/<member>`: the caller's images that `member` can
+/// read (what the server's code returns; its comment admits the call's
+/// meaning is unclear, and the wire reference reads it the other way).
 pub(crate) fn shared(ctx: &Ctx<'_>, world: &mut World, member: &str) -> ApiResult {
     let images: Vec<Value> = world
         .images
         .values()
-        .filter(|i| i.owner == member && !i.public && i.visible_to(ctx.user))
+        .filter(|i| i.owner == ctx.user && i.visible_to(member))
         .map(|i| json!({"image_id": i.id, "can_share": false}))
         .collect();
     Ok(ApiResponse::json(200, &json!({ "shared_images": images })))
