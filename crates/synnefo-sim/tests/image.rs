@@ -261,8 +261,8 @@ async fn register_errors_are_the_servers() {
     .await;
     reply.expect(200);
     assert_eq!(reply.header("x-image-meta-is-public"), Some("False"));
-    // Bob cannot register alice's file: hidden from him (404), or shared
-    // with him but not his (403).
+    // Bob cannot register alice's file: not readable by him, or shared
+    // with him but not his (403 both).
     let reply = register(
         &bob,
         &[
@@ -271,7 +271,11 @@ async fn register_errors_are_the_servers() {
         ],
     )
     .await;
-    assert_eq!(reply.code(), 404);
+    assert_eq!(reply.code(), 403);
+    assert_eq!(
+        reply.json()["forbidden"]["message"],
+        "User does not have access to the object"
+    );
     alice
         .send(
             "POST",

@@ -19,8 +19,9 @@ pub(crate) struct ImageFile {
 
 impl Pithos {
     /// The current version of `account/container/name` for `user`, who
-    /// must own it: `404` when it does not exist (or is hidden from the
-    /// caller), `403` when it is merely shared with the caller.
+    /// must own it: `404` when it does not exist, `403` when it is
+    /// another user's (readable or not, as Pithos refuses the access or
+    /// Plankton the permission rewrite).
     pub(crate) fn image_file(
         &self,
         user: &str,
@@ -34,8 +35,7 @@ impl Pithos {
             .and_then(|node| node.current())
             .ok_or_else(|| Fault::item_not_found(format!("Object {name} not found")))?;
         if user != account {
-            check_read(&store, user, account, container, name)
-                .map_err(|_| Fault::item_not_found(format!("Object {name} not found")))?;
+            check_read(&store, user, account, container, name)?;
             return Err(Fault::new(
                 403,
                 "Only the owner of an object can register it as an image",
