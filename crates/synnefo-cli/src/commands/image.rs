@@ -364,3 +364,70 @@ async fn modify(global: &GlobalArgs, args: &ModifyArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::args::Cli;
+    use clap::Parser;
+
+    fn parses(args: &[&str]) -> bool {
+        let mut all = vec!["snf", "image"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).is_ok()
+    }
+
+    #[test]
+    fn image_arguments() {
+        assert!(parses(&[
+            "list",
+            "-l",
+            "--order",
+            "-name",
+            "--size-max",
+            "2GiB"
+        ]));
+        assert!(parses(&[
+            "list",
+            "--property",
+            "os",
+            "--property-like",
+            "os=deb"
+        ]));
+        assert!(!parses(&["list", "--owner", "u", "--owner-name", "n"]));
+        assert!(!parses(&["list", "--size-min", "big"]));
+        assert!(parses(&["info", "i", "--hashmap"]));
+        assert!(!parses(&["modify", "i"]));
+        assert!(!parses(&["modify", "i", "--public", "--private"]));
+        assert!(parses(&[
+            "modify",
+            "i",
+            "--property-del",
+            "k",
+            "--member-add",
+            "u"
+        ]));
+        assert!(!parses(&["modify", "i", "-p", "no-equals-sign"]));
+        assert!(!parses(&["register", "--name", "n"]));
+        assert!(parses(&[
+            "register",
+            "--name",
+            "n",
+            "--location",
+            "/c/p",
+            "-f",
+            "-N"
+        ]));
+        assert!(!parses(&[
+            "register",
+            "--name",
+            "n",
+            "--location",
+            "/c/p",
+            "--uuid",
+            "u",
+            "--owner-name",
+            "o"
+        ]));
+        assert!(parses(&["unregister", "i"]));
+    }
+}
