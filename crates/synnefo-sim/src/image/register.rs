@@ -67,16 +67,16 @@ pub(crate) fn prepare(
     let disk_format = meta.disk_format()?;
     let container_format = meta.container_format()?;
     check_properties(meta.properties.iter())?;
-    // Plankton compares the header text with an integer: any size fails.
-    if meta.get("size").is_some() {
-        return Err(Fault::bad_request("Invalid size"));
-    }
     let file = state.pithos.image_file(
         user,
         &location.account,
         &location.container,
         &location.object,
     )?;
+    // Plankton compares the header text with an integer: any size fails.
+    if meta.get("size").is_some() {
+        return Err(Fault::bad_request("Invalid size"));
+    }
     if let Some(checksum) = meta.get("checksum")
         && checksum != file.hash
     {
