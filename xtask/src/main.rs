@@ -342,8 +342,9 @@ fn demo() -> Result<()> {
     }
     println!("(the downloaded copy is identical)\n");
     tour.step(&["-o", "json", "container", "list"])?;
+    image_tour(&tour, &dir)?;
 
-    println!("# 10. Servers: what can we run?");
+    println!("# 11. Servers: what can we run?");
     tour.step(&["flavor", "list"])?;
     tour.step(&["imagecompute", "list"])?;
     let flavors = tour.json(&["-o", "json", "flavor", "list"])?;
@@ -352,7 +353,7 @@ fn demo() -> Result<()> {
     let image = first_id(&images).context("the cloud offers no image")?;
     println!("(using flavor {flavor} and image {image})\n");
     println!(
-        "# 11. Create a server and wait for it to become ACTIVE (a progress bar on a terminal)."
+        "# 12. Create a server and wait for it to become ACTIVE (a progress bar on a terminal)."
     );
     let server = tour.json(&[
         "-o",
@@ -370,7 +371,7 @@ fn demo() -> Result<()> {
     let server = id_of(&server).context("server create printed no id")?;
     println!("(server {server})\n");
     tour.step(&["server", "info", &server])?;
-    println!("# 12. A volume, attached to the server, and a snapshot of it.");
+    println!("# 13. A volume, attached to the server, and a snapshot of it.");
     let types = tour.json(&["-o", "json", "volume", "types"])?;
     let volume_type = first_id(&types).context("the cloud offers no volume type")?;
     let volume = tour.json(&[
@@ -412,7 +413,7 @@ fn demo() -> Result<()> {
     let snapshot = id_of(&snapshot).context("snapshot create printed no id")?;
     println!("(snapshot {snapshot})\n");
     tour.step(&["snapshot", "list"])?;
-    println!("# 13. Clean up: snapshot, volume, server.");
+    println!("# 14. Clean up: snapshot, volume, server.");
     tour.step(&["snapshot", "delete", &snapshot])?;
     tour.step(&["server", "detach", &server, "--volume-id", &volume])?;
     tour.step(&[
@@ -428,6 +429,37 @@ fn demo() -> Result<()> {
     tour.step(&["server", "delete", &server, "--wait"])?;
     std::fs::remove_dir_all(&dir).ok();
     println!("The tour is over; synnefo-sim stops now.");
+    Ok(())
+}
+
+/// Step 10 of the tour: a small file uploaded and registered as an image,
+/// listed, shown, and unregistered.
+fn image_tour(tour: &Tour, dir: &std::path::Path) -> Result<()> {
+    println!("# 10. Images: upload a disk file, register it, list it, unregister it.");
+    let disk = dir.join("tiny.diskdump");
+    std::fs::write(&disk, b"not really a disk, but Plankton does not mind")?;
+    let disk_path = disk.to_string_lossy().into_owned();
+    tour.step(&["container", "create", "images"])?;
+    let image = tour.json(&[
+        "-o",
+        "json",
+        "image",
+        "register",
+        "--name",
+        "Tiny Linux",
+        "--location",
+        "/images/tiny.diskdump",
+        "--upload-image-file",
+        &disk_path,
+        "-p",
+        "osfamily=linux",
+        "-N",
+    ])?;
+    let image = id_of(&image).context("image register printed no id")?;
+    println!("(image {image}, its metadata kept next to it as tiny.diskdump.meta)\n");
+    tour.step(&["image", "list", "-l"])?;
+    tour.step(&["image", "info", &image])?;
+    tour.step(&["image", "unregister", &image])?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 use crate::commands::flavor::FlavorCommand;
 use crate::commands::history::HistoryCommand;
+use crate::commands::image::ImageCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
 use crate::commands::keypair::KeypairCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
@@ -111,6 +112,9 @@ pub(crate) enum Command {
     /// SSH key pairs to install on new servers.
     #[command(subcommand)]
     Keypair(KeypairCommand),
+    /// Plankton images: list, show, register, modify, share, unregister.
+    #[command(subcommand)]
+    Image(ImageCommand),
     /// Images through the compute API: list, show, delete, properties.
     #[command(subcommand)]
     Imagecompute(ImagecomputeCommand),

@@ -1,7 +1,7 @@
 //! A faithful local emulator of a [Synnefo](https://www.synnefo.org/) cloud
 //! (GRNET's ~okeanos): Astakos identity and account APIs, the Pithos+
-//! object store, Cyclades compute and block storage today; the Cyclades
-//! network API and Plankton images are added service by service.
+//! object store, Cyclades compute and block storage, and Plankton images;
+//! the Cyclades network API is still to come.
 //!
 //! The simulator is a real HTTP/1.1 server on the loopback interface. It lays
 //! its services out like a real deployment under one base URL
@@ -63,6 +63,7 @@ mod fault_body;
 mod faults;
 mod form;
 mod identity;
+mod image;
 mod json;
 mod pithos;
 mod recording;

@@ -498,7 +498,7 @@ async fn unknown_urls_are_bad_requests() {
         "/astakos/accountx",
         "/cyclades/compute/v2.0/limits",
         "/cyclades/network/v2.0/networks",
-        "/cyclades/image/v1.0/images",
+        "/cyclades/image/v1.0/snapshots",
         "/cyclades/volume/v2.0/backups",
         "/pithos/object-store/v2",
         "/pithos/object-storex",

@@ -9,6 +9,8 @@ mod file_transfer;
 pub(crate) mod flavor;
 mod group;
 pub(crate) mod history;
+pub(crate) mod image;
+mod image_register;
 pub(crate) mod imagecompute;
 pub(crate) mod keypair;
 mod pithos_location;
@@ -37,6 +39,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Server(command) => server::run(&cli.global, command).await,
         Command::Flavor(command) => flavor::run(&cli.global, command).await,
         Command::Keypair(command) => keypair::run(&cli.global, command).await,
+        Command::Image(command) => image::run(&cli.global, command).await,
         Command::Imagecompute(command) => imagecompute::run(&cli.global, command).await,
         Command::Volume(command) => volume::run(&cli.global, command).await,
         Command::Snapshot(command) => snapshot::run(&cli.global, command).await,

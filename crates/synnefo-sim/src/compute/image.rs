@@ -1,7 +1,7 @@
 //! Images and snapshots as Plankton keeps them (wire §3.8, §5.2, §7):
 //! one store, snapshots being the owner's images with `is_snapshot`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use time::OffsetDateTime;
 
@@ -42,6 +42,19 @@ pub(crate) struct Image {
     pub(crate) is_snapshot: bool,
     /// Status.
     pub(crate) status: ImageStatus,
+    /// A status set explicitly through Plankton (`plankton:status`), shown
+    /// by Plankton instead of [`Image::status`].
+    pub(crate) status_override: Option<String>,
+    /// `pithos://<owner>/<container>/<path>` (parts percent-encoded).
+    pub(crate) location: String,
+    /// The Pithos Merkle hash of the file.
+    pub(crate) checksum: String,
+    /// `diskdump`, `extdump` or `ntfsdump`.
+    pub(crate) disk_format: String,
+    /// `bare`, `aki`, `ari`, `ami` or `ovf`.
+    pub(crate) container_format: String,
+    /// Users it is shared with (Pithos read permission).
+    pub(crate) members: BTreeSet<String>,
     /// Size in bytes.
     pub(crate) size: u64,
     /// Properties (the compute API's image metadata).
@@ -61,7 +74,7 @@ pub(crate) struct Image {
 impl Image {
     /// Whether `user` can read it.
     pub(crate) fn visible_to(&self, user: &str) -> bool {
-        self.public || self.owner == user
+        self.public || self.owner == user || self.members.contains(user)
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a fresh deployment offers: volume types, flavors, public images and
 //! the public network.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use time::macros::datetime;
@@ -148,6 +148,15 @@ pub(crate) fn seed(world: &mut World) {
                 public: true,
                 is_snapshot: false,
                 status: ImageStatus::Available,
+                status_override: None,
+                location: format!(
+                    "pithos://{SYSTEM_IMAGES_OWNER}/images/{}.diskdump",
+                    name.replace(' ', "%20")
+                ),
+                checksum: format!("{:064x}", size),
+                disk_format: "diskdump".to_owned(),
+                container_format: "bare".to_owned(),
+                members: BTreeSet::new(),
                 size: *size,
                 description: properties.get("description").cloned().unwrap_or_default(),
                 properties,

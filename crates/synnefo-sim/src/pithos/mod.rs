@@ -15,6 +15,7 @@ mod delete;
 mod format;
 mod hashing;
 mod headers;
+pub(crate) mod image_file;
 mod listing;
 mod object_read;
 mod object_update;

@@ -93,6 +93,11 @@ pub(crate) fn create(ctx: &Ctx<'_>, world: &mut World) -> ApiResult {
     if let Some(volume) = world.volumes.get_mut(&volume) {
         volume.snapshot_counter += 1;
     }
+    let location = format!(
+        "pithos://{}/snapshots/{}",
+        ctx.user,
+        crate::image::quote(&name)
+    );
     let snapshot = Image {
         id: id.clone(),
         name,
@@ -100,6 +105,12 @@ pub(crate) fn create(ctx: &Ctx<'_>, world: &mut World) -> ApiResult {
         public: false,
         is_snapshot: true,
         status: ImageStatus::Unavailable,
+        status_override: None,
+        location,
+        checksum: String::new(),
+        disk_format: "diskdump".to_owned(),
+        container_format: "bare".to_owned(),
+        members: std::collections::BTreeSet::new(),
         size: size << 30,
         properties,
         description,
