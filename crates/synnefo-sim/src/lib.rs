@@ -64,6 +64,7 @@ mod faults;
 mod form;
 mod identity;
 mod json;
+mod network;
 mod pithos;
 mod recording;
 mod request;

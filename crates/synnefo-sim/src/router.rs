@@ -10,7 +10,7 @@ use crate::fault_body::Fault;
 use crate::request::ApiRequest;
 use crate::response::{ApiResponse, ApiResult};
 use crate::state::SimState;
-use crate::{account, compute, identity, pithos, versions, volume};
+use crate::{account, compute, identity, network, pithos, versions, volume};
 
 /// A service entry point: state, request, path after the mount prefix.
 type Handler = fn(&SimState, &ApiRequest, &str) -> ApiResult;
@@ -29,8 +29,8 @@ const MOUNTS: &[(&str, Handler)] = &[
     ("/pithos/public", pithos::public::handle),
     ("/cyclades/compute", compute::handle),
     ("/cyclades/volume", volume::handle),
-    // Only the version documents of these Cyclades services exist so far.
-    ("/cyclades/network", versions::network),
+    ("/cyclades/network", network::handle),
+    // Only the version document of Plankton exists so far.
     ("/cyclades/image", versions::image),
 ];
 
