@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+use serde_json::{Value, json};
 use std::time::Duration;
 use synnefo_astakos::Cloud;
 use synnefo_compute::CreateServer;
@@ -381,24 +382,88 @@ async fn floating_ips_are_allocated_attached_detached_and_released() {
 async fn raw_requests_reach_every_collection() {
     let env = setup().await;
     let n = &env.network;
-    for (collection, key) in [
-        (Collection::Networks, "networks"),
-        (Collection::Subnets, "subnets"),
-        (Collection::Ports, "ports"),
-        (Collection::FloatingIps, "floatingips"),
+    // Sends `METHOD /<collection>[/<id>]` with a JSON body; gives the
+    // status and the decoded body (`Null` when empty).
+    let call = |method: Method, collection, id: Option<String>, body: Option<Value>| async move {
+        let request = n
+            .raw_request(method, collection, id.as_deref(), body.as_ref())
+            .unwrap();
+        match n.send(request).await {
+            Ok(response) => {
+                let body = serde_json::from_slice(response.body()).unwrap_or(Value::Null);
+                (response.status().as_u16(), body)
+            }
+            Err(error) => (status(&error), Value::Null),
+        }
+    };
+    let (code, body) = call(
+        Method::POST,
+        Collection::Networks,
+        None,
+        Some(json!({"network": {"type": "MAC_FILTERED", "name": "raw"}})),
+    )
+    .await;
+    assert_eq!(code, 201);
+    let net = body["network"]["id"].as_str().unwrap().to_owned();
+    let (code, body) = call(
+        Method::POST,
+        Collection::Subnets,
+        None,
+        Some(json!({"subnet": {"network_id": net, "cidr": "10.0.0.0/24"}})),
+    )
+    .await;
+    assert_eq!(code, 201);
+    let subnet = body["subnet"]["id"].as_str().unwrap().to_owned();
+    let (code, body) = call(
+        Method::POST,
+        Collection::Ports,
+        None,
+        Some(json!({"port": {"network_id": net}})),
+    )
+    .await;
+    assert_eq!(code, 201);
+    let port = body["port"]["id"].as_str().unwrap().to_owned();
+    let (code, body) = call(
+        Method::POST,
+        Collection::FloatingIps,
+        None,
+        Some(json!({"floatingip": {}})),
+    )
+    .await;
+    assert_eq!(code, 200);
+    let ip = body["floatingip"]["id"].as_str().unwrap().to_owned();
+    for (collection, key, id, item) in [
+        (Collection::Networks, "networks", &net, "network"),
+        (Collection::Subnets, "subnets", &subnet, "subnet"),
+        (Collection::Ports, "ports", &port, "port"),
+        (Collection::FloatingIps, "floatingips", &ip, "floatingip"),
     ] {
-        let request = n.raw_request(Method::GET, collection, None, None).unwrap();
-        let body: serde_json::Value = n.send(request).await.unwrap().json().unwrap();
-        assert!(body[key].is_array(), "{body}");
+        let (code, list) = call(Method::GET, collection, None, None).await;
+        assert_eq!(code, 200);
+        assert!(
+            list[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["id"] == id.as_str())
+        );
+        let (code, one) = call(Method::GET, collection, Some(id.clone()), None).await;
+        assert_eq!((code, one[item]["id"].as_str()), (200, Some(id.as_str())));
+        let rename = Some(json!({ item: {"name": "renamed"} }));
+        let (code, renamed) = call(Method::PUT, collection, Some(id.clone()), rename).await;
+        if collection == Collection::FloatingIps {
+            assert_eq!(code, 501, "Synnefo does not update floating IPs");
+        } else {
+            assert_eq!(
+                (code, renamed[item]["name"].as_str()),
+                (200, Some("renamed"))
+            );
+        }
     }
-    let body = serde_json::json!({"network": {"type": "MAC_FILTERED", "name": "raw"}});
-    let request = n
-        .raw_request(Method::POST, Collection::Networks, None, Some(&body))
-        .unwrap();
-    let response = n.send(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let request = n
-        .raw_request(Method::DELETE, Collection::Networks, Some("1"), None)
-        .unwrap();
-    assert_eq!(status(&n.send(request).await.unwrap_err()), 403);
+    let delete = |collection, id: &String| call(Method::DELETE, collection, Some(id.clone()), None);
+    assert_eq!(delete(Collection::Subnets, &subnet).await.0, 400);
+    assert_eq!(delete(Collection::Ports, &port).await.0, 204);
+    assert_eq!(delete(Collection::FloatingIps, &ip).await.0, 204);
+    assert_eq!(delete(Collection::Networks, &net).await.0, 204);
+    assert!(n.list_networks().await.unwrap().iter().all(|x| x.id != net));
 }
