@@ -169,3 +169,87 @@ pub(crate) async fn connect(
     }
     Ok(port)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::args::{Cli, Command};
+    use crate::commands::network_util::PortStatus;
+    use crate::commands::port::PortCommand;
+    use clap::Parser;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("snf").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn network_commands_parse() {
+        let ok = |args: &[&str]| parse(args).is_ok();
+        // kamaki's `--status` is `--while`; statuses in any case.
+        let Ok(cli) = parse(&["port", "wait", "7", "--status", "active"]) else {
+            panic!("port wait --status does not parse");
+        };
+        let Command::Port(PortCommand::Wait { while_status, .. }) = cli.command else {
+            panic!("not a port wait");
+        };
+        assert_eq!(while_status, Some(PortStatus::Active));
+        assert!(!ok(&[
+            "port", "wait", "7", "--while", "BUILD", "--until", "ACTIVE"
+        ]));
+        assert!(!ok(&["port", "wait", "7", "--until", "GONE"]));
+        assert!(ok(&["network", "create", "--type", "mac_filtered"]));
+        assert!(!ok(&["network", "create", "--type", "VLAN"]));
+        assert!(!ok(&["network", "connect", "1"]));
+        assert!(ok(&[
+            "network",
+            "connect",
+            "1",
+            "--device-id",
+            "2",
+            "--device-id",
+            "3",
+            "-w"
+        ]));
+        assert!(!ok(&[
+            "port",
+            "create",
+            "--network-id",
+            "1",
+            "--device-id",
+            "2",
+            "--subnet-id",
+            "3"
+        ]));
+        assert!(!ok(&[
+            "subnet",
+            "create",
+            "--network-id",
+            "1",
+            "--cidr",
+            "10.0.0.0/24",
+            "--gateway",
+            "10.0.0.1",
+            "--no-gateway"
+        ]));
+        assert!(!ok(&[
+            "subnet",
+            "create",
+            "--network-id",
+            "1",
+            "--cidr",
+            "10.0.0.0/24",
+            "--with-dhcp",
+            "--without-dhcp"
+        ]));
+        assert!(ok(&[
+            "ip",
+            "attach",
+            "203.0.113.5",
+            "--server-id",
+            "4",
+            "-g",
+            "sg",
+            "-w"
+        ]));
+        assert!(!ok(&["ip", "detach", "1", "--timeout", "5"]));
+    }
+}
