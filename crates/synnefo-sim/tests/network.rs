@@ -505,3 +505,153 @@ async fn floating_ips_allocate_attach_detach_release() {
     api.n_get(&format!("/floatingips/{id}")).await.expect(404);
     assert_eq!(sim.cyclades_usage(ALICE_UUID)["cyclades.floating_ip"], 0);
 }
+
+#[tokio::test]
+async fn hostile_inputs_get_client_errors() {
+    let sim = instant_sim().await;
+    let api = Api::new(&sim, ALICE_TOKEN);
+    let network = private_network(&api, "target").await;
+    let huge = "99999999999999999999999999999999999999";
+    for (method, path, body) in [
+        ("POST", "/networks".to_owned(), json!([])),
+        ("POST", "/networks".to_owned(), json!({"network": "x"})),
+        (
+            "POST",
+            "/networks".to_owned(),
+            json!({"network": {"type": 7}}),
+        ),
+        (
+            "POST",
+            "/networks".to_owned(),
+            json!({"network": {"type": "MAC_FILTERED", "name": 7}}),
+        ),
+        (
+            "PUT",
+            format!("/networks/{network}"),
+            json!({"network": {"name": []}}),
+        ),
+        (
+            "PUT",
+            format!("/networks/{huge}"),
+            json!({"network": {"name": "n"}}),
+        ),
+        (
+            "POST",
+            format!("/networks/{network}/action"),
+            json!({"reassign": "me"}),
+        ),
+        ("POST", format!("/networks/{network}/action"), json!([])),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": huge, "cidr": "10.0.0.0/24"}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network, "cidr": "10.0.0.0/24", "ip_version": 5}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network, "cidr": "10.0.0.0/24", "allocation_pools": "all"}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network, "cidr": "10.0.0.0/24", "allocation_pools": [{"start": "x", "end": "y"}]}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network, "cidr": "10.0.0.0/24", "gateway_ip": 1}}),
+        ),
+        (
+            "POST",
+            "/subnets".to_owned(),
+            json!({"subnet": {"network_id": network, "cidr": "999.0.0.0/24"}}),
+        ),
+        ("PUT", "/subnets/1".to_owned(), json!({"subnet": "x"})),
+        (
+            "POST",
+            "/ports".to_owned(),
+            json!({"port": {"network_id": network, "fixed_ips": "10.0.0.1"}}),
+        ),
+        (
+            "POST",
+            "/ports".to_owned(),
+            json!({"port": {"network_id": network, "fixed_ips": [{"ip_address": "fe80::1"}]}}),
+        ),
+        (
+            "POST",
+            "/ports".to_owned(),
+            json!({"port": {"network_id": network, "device_id": huge}}),
+        ),
+        (
+            "POST",
+            "/ports".to_owned(),
+            json!({"port": {"network_id": network, "security_groups": "sg"}}),
+        ),
+        (
+            "PUT",
+            format!("/ports/{huge}"),
+            json!({"port": {"name": "n"}}),
+        ),
+        ("POST", "/floatingips".to_owned(), json!({"floatingip": []})),
+        (
+            "POST",
+            "/floatingips".to_owned(),
+            json!({"floatingip": {"floating_ip_address": "nope"}}),
+        ),
+        (
+            "POST",
+            "/floatingips".to_owned(),
+            json!({"floatingip": {"floating_network_id": huge}}),
+        ),
+        (
+            "POST",
+            "/floatingips/1/action".to_owned(),
+            json!({"reassign": {"project": 7}}),
+        ),
+    ] {
+        let reply = api
+            .call(method, &format!("{}{path}", support::NETWORK), body.clone())
+            .await;
+        assert!(
+            (400..500).contains(&reply.code()),
+            "{method} {path} {body}: {} {}",
+            reply.code(),
+            reply.text()
+        );
+        let fault = reply.json();
+        assert!(fault.as_object().is_some_and(|f| f.len() == 1), "{fault}");
+    }
+    // Not JSON at all.
+    let reply = api
+        .send(
+            "POST",
+            &format!("{}/networks", support::NETWORK),
+            &[("content-type", "text/plain")],
+            "x",
+        )
+        .await;
+    reply.bad_request("Unsupported Content-type: 'text/plain'");
+    // Nothing was created by any of them.
+    assert_eq!(
+        api.n_get("/networks").await.json()["networks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(api.n_get("/ports").await.json(), json!({"ports": []}));
+    assert_eq!(
+        api.n_get("/floatingips").await.json(),
+        json!({"floatingips": []})
+    );
+}
