@@ -427,6 +427,23 @@ fn demo() -> Result<()> {
     ])?;
     tour.step(&["volume", "delete", &volume, "--wait"])?;
     tour.step(&["server", "delete", &server, "--wait"])?;
+
+    println!("# 14. A private network with a subnet, then delete it (its subnet goes with it).");
+    let network = tour.json(&["-o", "json", "network", "create", "--name", "demo-net"])?;
+    let network = id_of(&network).context("network create printed no id")?;
+    println!("(network {network})\n");
+    tour.step(&[
+        "subnet",
+        "create",
+        "--network-id",
+        &network,
+        "--cidr",
+        "10.0.0.0/24",
+        "--name",
+        "demo-lan",
+    ])?;
+    tour.step(&["network", "list", "-l"])?;
+    tour.step(&["network", "delete", &network])?;
     std::fs::remove_dir_all(&dir).ok();
     println!("The tour is over; synnefo-sim stops now.");
     Ok(())

@@ -4,10 +4,14 @@ use crate::commands::flavor::FlavorCommand;
 use crate::commands::history::HistoryCommand;
 use crate::commands::image::ImageCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
+use crate::commands::ip::IpCommand;
 use crate::commands::keypair::KeypairCommand;
+use crate::commands::network::NetworkCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
+use crate::commands::port::PortCommand;
 use crate::commands::server::ServerCommand;
 use crate::commands::snapshot::SnapshotCommand;
+use crate::commands::subnet::SubnetCommand;
 use crate::commands::volume::VolumeCommand;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -124,6 +128,18 @@ pub(crate) enum Command {
     /// Snapshots of volumes.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Networks: create private ones, connect servers to them.
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    /// Subnets: the address ranges of networks.
+    #[command(subcommand)]
+    Subnet(SubnetCommand),
+    /// Ports: the network interfaces of servers.
+    #[command(subcommand)]
+    Port(PortCommand),
+    /// Floating IPs: allocate, attach to servers, release.
+    #[command(subcommand)]
+    Ip(IpCommand),
 }
 
 /// `snf user …`

@@ -45,11 +45,14 @@ pub struct CycladesQuota {
     pub disk: u64,
     /// `cyclades.floating_ip`: floating IP addresses.
     pub floating_ip: u64,
+    /// `cyclades.network.private`: private networks.
+    pub network_private: u64,
 }
 
 impl Default for CycladesQuota {
     /// Generous limits: 10 servers, 16 running CPUs (32 in total), 16 GiB
-    /// of running RAM (32 GiB in total), 200 GiB of disk and 5 floating IPs.
+    /// of running RAM (32 GiB in total), 200 GiB of disk, 5 floating IPs and
+    /// 5 private networks.
     fn default() -> Self {
         const GIB: u64 = 1024 * 1024 * 1024;
         Self {
@@ -60,6 +63,7 @@ impl Default for CycladesQuota {
             total_ram: 32 * GIB,
             disk: 200 * GIB,
             floating_ip: 5,
+            network_private: 5,
         }
     }
 }

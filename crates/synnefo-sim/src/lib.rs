@@ -65,6 +65,7 @@ mod form;
 mod identity;
 mod image;
 mod json;
+mod network;
 mod pithos;
 mod recording;
 mod request;

@@ -10,7 +10,7 @@ use crate::fault_body::Fault;
 use crate::request::ApiRequest;
 use crate::response::{ApiResponse, ApiResult};
 use crate::state::SimState;
-use crate::{account, compute, identity, image, pithos, versions, volume};
+use crate::{account, compute, identity, image, network, pithos, volume};
 
 /// A service entry point: state, request, path after the mount prefix.
 type Handler = fn(&SimState, &ApiRequest, &str) -> ApiResult;
@@ -29,9 +29,8 @@ const MOUNTS: &[(&str, Handler)] = &[
     ("/pithos/public", pithos::public::handle),
     ("/cyclades/compute", compute::handle),
     ("/cyclades/volume", volume::handle),
+    ("/cyclades/network", network::handle),
     ("/cyclades/image", image::handle),
-    // Only the version document of this Cyclades service exists so far.
-    ("/cyclades/network", versions::network),
 ];
 
 /// `path` minus `prefix` if `prefix` is a whole-segment prefix of it.

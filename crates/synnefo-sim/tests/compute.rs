@@ -1161,6 +1161,7 @@ async fn quotas_are_charged_and_released() {
             total_ram: 8 * GIB_RAM,
             disk: 60 * GIB,
             floating_ip: 1,
+            network_private: 1,
         },
     );
     let sim = Sim::start_with(SimConfig {

@@ -497,7 +497,7 @@ async fn unknown_urls_are_bad_requests() {
         "/astakos/account/v1.0/nothing",
         "/astakos/accountx",
         "/cyclades/compute/v2.0/limits",
-        "/cyclades/network/v2.0/networks",
+        "/cyclades/network/v2.0/routers",
         "/cyclades/image/v1.0/snapshots",
         "/cyclades/volume/v2.0/backups",
         "/pithos/object-store/v2",

@@ -219,7 +219,7 @@ impl WaitSettings {
     }
 
     /// Poll often at first (kamaki polls every second), then back off.
-    fn options(&self) -> WaitOptions {
+    pub(crate) fn options(&self) -> WaitOptions {
         WaitOptions {
             timeout: self.timeout,
             initial_delay: Duration::from_millis(500),

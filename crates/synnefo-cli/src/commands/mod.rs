@@ -12,12 +12,17 @@ pub(crate) mod history;
 pub(crate) mod image;
 mod image_register;
 pub(crate) mod imagecompute;
+pub(crate) mod ip;
 pub(crate) mod keypair;
+pub(crate) mod network;
+pub(crate) mod network_util;
 mod pithos_location;
 pub(crate) mod pithos_util;
+pub(crate) mod port;
 pub(crate) mod server;
 mod sharer;
 pub(crate) mod snapshot;
+pub(crate) mod subnet;
 mod user;
 pub(crate) mod volume;
 mod wait_bar;
@@ -43,5 +48,9 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Imagecompute(command) => imagecompute::run(&cli.global, command).await,
         Command::Volume(command) => volume::run(&cli.global, command).await,
         Command::Snapshot(command) => snapshot::run(&cli.global, command).await,
+        Command::Network(command) => network::run(&cli.global, command).await,
+        Command::Subnet(command) => subnet::run(&cli.global, command).await,
+        Command::Port(command) => port::run(&cli.global, command).await,
+        Command::Ip(command) => ip::run(&cli.global, command).await,
     }
 }

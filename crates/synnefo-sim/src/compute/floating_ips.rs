@@ -46,7 +46,7 @@ impl World {
     }
 
     /// A floating IP of `user` by the id in a URL.
-    fn floating_ip(&self, user: &str, id: &str) -> Result<&IpAddress, Fault> {
+    pub(crate) fn floating_ip(&self, user: &str, id: &str) -> Result<&IpAddress, Fault> {
         let parsed: u64 = id
             .parse()
             .map_err(|_| Fault::bad_request(format!("Invalid Floating IP ID {id}")))?;

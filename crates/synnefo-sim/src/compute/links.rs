@@ -4,7 +4,7 @@ use std::fmt::Display;
 
 use serde_json::{Value, json};
 
-use crate::catalog::{COMPUTE_PATH, IMAGE_PATH, VOLUME_PATH};
+use crate::catalog::{COMPUTE_PATH, IMAGE_PATH, NETWORK_PATH, VOLUME_PATH};
 
 /// Versioned API roots of the Cyclades services, as the links in bodies use
 /// them (the real server joins its `BASE_HOST` with the service paths).
@@ -18,6 +18,8 @@ pub(crate) struct Urls {
     pub(crate) image: String,
     /// `{base}/cyclades/volume/v2.0`.
     pub(crate) volume: String,
+    /// `{base}/cyclades/network/v2.0`.
+    pub(crate) network: String,
 }
 
 impl Urls {
@@ -28,6 +30,7 @@ impl Urls {
             compute: format!("{base}{COMPUTE_PATH}"),
             image: format!("{base}{IMAGE_PATH}/v1.0"),
             volume: format!("{base}{VOLUME_PATH}/v2.0"),
+            network: format!("{base}{NETWORK_PATH}/v2.0"),
         }
     }
 
@@ -39,6 +42,11 @@ impl Urls {
     /// `{volume}/<collection>/<id>`.
     pub(crate) fn volume_item(&self, collection: &str, id: impl Display) -> String {
         format!("{}/{collection}/{id}", self.volume)
+    }
+
+    /// `{network}/<collection>/<id>`.
+    pub(crate) fn network_item(&self, collection: &str, id: impl Display) -> String {
+        format!("{}/{collection}/{id}", self.network)
     }
 
     /// The links of an image: self and bookmark in compute, alternate in

@@ -1,5 +1,5 @@
-//! Networks, ports (server NICs) and IP addresses, as far as compute needs
-//! them: the seeded public network, its address pool, floating IPs.
+//! Networks, their subnets, ports (server NICs) and IP addresses: the
+//! records compute and the network API (`crate::network`) share.
 
 use std::net::Ipv4Addr;
 
@@ -9,15 +9,57 @@ use time::OffsetDateTime;
 use super::world::{IdKind, World};
 use crate::fault_body::Fault;
 
-/// An IPv4 subnet with its allocation pool.
+/// An IPv4 subnet with its allocation pools.
 #[derive(Clone, Debug)]
 pub(crate) struct Subnet4 {
+    /// Integer id (a string in API bodies).
+    pub(crate) id: u64,
+    /// Name.
+    pub(crate) name: String,
+    /// The network address.
+    pub(crate) address: Ipv4Addr,
+    /// The prefix length.
+    pub(crate) prefix: u8,
     /// Gateway.
     pub(crate) gateway: Option<Ipv4Addr>,
-    /// First address of the pool.
-    pub(crate) pool_start: Ipv4Addr,
-    /// Last address of the pool.
-    pub(crate) pool_end: Ipv4Addr,
+    /// Allocation pools: (first, last) address.
+    pub(crate) pools: Vec<(Ipv4Addr, Ipv4Addr)>,
+    /// DHCP enabled.
+    pub(crate) dhcp: bool,
+}
+
+impl Subnet4 {
+    /// Whether `address` lies in one of the pools.
+    pub(crate) fn in_pool(&self, address: Ipv4Addr) -> bool {
+        let a = u32::from(address);
+        self.pools
+            .iter()
+            .any(|(start, end)| (u32::from(*start)..=u32::from(*end)).contains(&a))
+    }
+
+    /// Every pool address, in order.
+    pub(crate) fn pool_addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.pools
+            .iter()
+            .flat_map(|(start, end)| (u32::from(*start)..=u32::from(*end)).map(Ipv4Addr::from))
+    }
+}
+
+/// An IPv6 subnet (addresses are not handed out from it).
+#[derive(Clone, Debug)]
+pub(crate) struct Subnet6 {
+    /// Integer id.
+    pub(crate) id: u64,
+    /// Name.
+    pub(crate) name: String,
+    /// The CIDR as given (a /64).
+    pub(crate) cidr: String,
+    /// Gateway.
+    pub(crate) gateway: Option<String>,
+    /// DHCP enabled.
+    pub(crate) dhcp: bool,
+    /// SLAAC enabled.
+    pub(crate) slaac: bool,
 }
 
 /// A network.
@@ -25,16 +67,30 @@ pub(crate) struct Subnet4 {
 pub(crate) struct Network {
     /// Integer id (a string in API bodies).
     pub(crate) id: u64,
+    /// Name.
+    pub(crate) name: String,
+    /// Synnefo's network type (`MAC_FILTERED`…).
+    pub(crate) flavor: String,
     /// Owner (`None` for public networks).
     pub(crate) user: Option<String>,
+    /// Project charged (`None` for public networks).
+    pub(crate) project: Option<String>,
+    /// Shared with the members of its project.
+    pub(crate) shared_to_project: bool,
     /// Public (Internet) network.
     pub(crate) public: bool,
     /// Floating IPs may be allocated from it.
     pub(crate) floating_ip_pool: bool,
     /// Its IPv4 subnet.
     pub(crate) subnet4: Option<Subnet4>,
+    /// Its IPv6 subnet.
+    pub(crate) subnet6: Option<Subnet6>,
     /// Deleted flag.
     pub(crate) deleted: bool,
+    /// Creation time.
+    pub(crate) created: OffsetDateTime,
+    /// Last change.
+    pub(crate) updated: OffsetDateTime,
 }
 
 impl Network {
@@ -62,6 +118,8 @@ pub(crate) enum PortState {
 pub(crate) struct Port {
     /// Integer id.
     pub(crate) id: u64,
+    /// Name.
+    pub(crate) name: String,
     /// Network id.
     pub(crate) network: u64,
     /// The server it is attached to.
@@ -74,6 +132,10 @@ pub(crate) struct Port {
     pub(crate) mac: String,
     /// Firewall profile, once set.
     pub(crate) firewall: Option<String>,
+    /// Security group ids.
+    pub(crate) security_groups: Vec<String>,
+    /// Creation time.
+    pub(crate) created: OffsetDateTime,
     /// Last change.
     pub(crate) updated: OffsetDateTime,
 }
@@ -127,8 +189,8 @@ impl World {
             .filter(|ip| ip.network == network)
             .map(|ip| ip.address)
             .collect();
-        (u32::from(subnet.pool_start)..=u32::from(subnet.pool_end))
-            .map(Ipv4Addr::from)
+        subnet
+            .pool_addresses()
             .find(|a| Some(*a) != subnet.gateway && !used.contains(a) && !taken.contains(a))
     }
 

@@ -191,9 +191,7 @@ impl World {
                 };
                 let address: Ipv4Addr = text.parse().map_err(|_| invalid())?;
                 let subnet = network.subnet4.as_ref().ok_or_else(invalid)?;
-                let inside = (u32::from(subnet.pool_start)..=u32::from(subnet.pool_end))
-                    .contains(&u32::from(address));
-                if !inside {
+                if !subnet.in_pool(address) {
                     return Err(invalid());
                 }
                 let used = taken.fixed.contains(&address)
@@ -266,6 +264,7 @@ impl World {
             id,
             super::network::Port {
                 id,
+                name: String::new(),
                 network,
                 machine,
                 user: user.to_owned(),
@@ -276,6 +275,8 @@ impl World {
                 },
                 mac: mac_for(id),
                 firewall: None,
+                security_groups: Vec::new(),
+                created: now,
                 updated: now,
             },
         );

@@ -24,6 +24,8 @@ pub(crate) enum Resource {
     Disk,
     /// `cyclades.floating_ip`.
     FloatingIp,
+    /// `cyclades.network.private`.
+    NetworkPrivate,
 }
 
 impl Resource {
@@ -37,6 +39,7 @@ impl Resource {
             Self::Ram => "cyclades.ram",
             Self::Disk => "cyclades.disk",
             Self::FloatingIp => "cyclades.floating_ip",
+            Self::NetworkPrivate => "cyclades.network.private",
         }
     }
 
@@ -49,6 +52,7 @@ impl Resource {
             Self::Ram => quota.ram,
             Self::Disk => quota.disk,
             Self::FloatingIp => quota.floating_ip,
+            Self::NetworkPrivate => quota.network_private,
         }
     }
 }
@@ -144,6 +148,7 @@ impl Quotas {
             Resource::Ram,
             Resource::Disk,
             Resource::FloatingIp,
+            Resource::NetworkPrivate,
         ]
         .iter()
         .map(|r| (r.name().to_owned(), 0))

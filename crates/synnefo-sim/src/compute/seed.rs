@@ -9,7 +9,7 @@ use time::macros::datetime;
 use super::flavors::Flavor;
 use super::image::{Image, ImageStatus};
 use super::network::{Network, Subnet4};
-use super::world::World;
+use super::world::{IdKind, World};
 use crate::volume::model::VolumeType;
 
 /// Owner of the public images (`SYSTEM_IMAGES_OWNER`).
@@ -167,19 +167,36 @@ pub(crate) fn seed(world: &mut World) {
             },
         );
     }
+    // The public network takes the first network id (`PUBLIC_NETWORK`).
+    world.ids.next(IdKind::Network);
+    let subnet = world.ids.next(IdKind::Subnet);
     world.networks.insert(
         PUBLIC_NETWORK,
         Network {
             id: PUBLIC_NETWORK,
+            name: "public".to_owned(),
+            flavor: "IP_LESS_ROUTED".to_owned(),
             user: None,
+            project: None,
+            shared_to_project: false,
             public: true,
             floating_ip_pool: true,
             subnet4: Some(Subnet4 {
+                id: subnet,
+                name: "public-v4".to_owned(),
+                address: Ipv4Addr::new(203, 0, 113, 0),
+                prefix: 24,
                 gateway: Some(Ipv4Addr::new(203, 0, 113, 1)),
-                pool_start: Ipv4Addr::new(203, 0, 113, 2),
-                pool_end: Ipv4Addr::new(203, 0, 113, 254),
+                pools: vec![(
+                    Ipv4Addr::new(203, 0, 113, 2),
+                    Ipv4Addr::new(203, 0, 113, 254),
+                )],
+                dhcp: true,
             }),
+            subnet6: None,
             deleted: false,
+            created: registered,
+            updated: registered,
         },
     );
 }

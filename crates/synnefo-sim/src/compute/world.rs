@@ -32,6 +32,10 @@ pub(crate) enum IdKind {
     Volume,
     /// Keypairs.
     Keypair,
+    /// Networks.
+    Network,
+    /// Subnets.
+    Subnet,
 }
 
 /// Per-table id sequences, like database sequences.
@@ -42,6 +46,8 @@ pub(crate) struct Ids {
     ip: u64,
     volume: u64,
     keypair: u64,
+    network: u64,
+    subnet: u64,
 }
 
 impl Ids {
@@ -53,6 +59,8 @@ impl Ids {
             IdKind::Ip => &mut self.ip,
             IdKind::Volume => &mut self.volume,
             IdKind::Keypair => &mut self.keypair,
+            IdKind::Network => &mut self.network,
+            IdKind::Subnet => &mut self.subnet,
         };
         *counter += 1;
         *counter

@@ -17,6 +17,8 @@ use synnefo_sim::{Sim, SimConfig, SimHandle};
 pub const COMPUTE: &str = "/cyclades/compute/v2.0";
 /// Block storage API root path.
 pub const VOLUME: &str = "/cyclades/volume/v2.0";
+/// Network API root path.
+pub const NETWORK: &str = "/cyclades/network/v2.0";
 /// The first seeded image (Debian).
 pub const DEBIAN: &str = "0c1a4b5e-3d2f-4e6a-9b7c-000000000001";
 /// The seeded Windows image (13 GiB).
@@ -194,6 +196,26 @@ impl<'a> Api<'a> {
     /// `DELETE {volume}{path}`.
     pub async fn v_delete(&self, path: &str) -> Reply {
         self.delete(&format!("{VOLUME}{path}")).await
+    }
+
+    /// `GET {network}{path}`.
+    pub async fn n_get(&self, path: &str) -> Reply {
+        self.get(&format!("{NETWORK}{path}")).await
+    }
+
+    /// `POST {network}{path}`.
+    pub async fn n_post(&self, path: &str, body: Value) -> Reply {
+        self.post(&format!("{NETWORK}{path}"), body).await
+    }
+
+    /// `PUT {network}{path}`.
+    pub async fn n_put(&self, path: &str, body: Value) -> Reply {
+        self.put(&format!("{NETWORK}{path}"), body).await
+    }
+
+    /// `DELETE {network}{path}`.
+    pub async fn n_delete(&self, path: &str) -> Reply {
+        self.delete(&format!("{NETWORK}{path}")).await
     }
 
     /// `POST /servers/<id>/action`.
