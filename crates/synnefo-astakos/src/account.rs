@@ -9,7 +9,7 @@ use synnefo_core::{Body, Endpoint, Request, Result, Service, encode_query_compon
 /// A client of the account service.
 #[derive(Clone, Debug)]
 pub struct AccountClient {
-    endpoint: Endpoint,
+    pub(crate) endpoint: Endpoint,
 }
 
 impl Service for AccountClient {
