@@ -114,6 +114,10 @@ pub struct SimConfig {
     /// Per-user Cyclades quotas, by user UUID, overriding
     /// [`SimConfig::cyclades_quota`].
     pub cyclades_quotas: BTreeMap<String, CycladesQuota>,
+    /// UUIDs of Astakos administrators, who approve and deny project
+    /// applications and suspend, terminate or reinstate projects (none by
+    /// default).
+    pub astakos_admins: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -131,6 +135,7 @@ impl Default for SimConfig {
             action_delay: DEFAULT_ACTION_DELAY,
             cyclades_quota: CycladesQuota::default(),
             cyclades_quotas: BTreeMap::new(),
+            astakos_admins: Vec::new(),
         }
     }
 }
