@@ -70,13 +70,13 @@ fn fault_with_data(code: u16, name: &str, message: String, data: Value) -> ApiRe
 /// The answer to a refused commission.
 pub(crate) fn issue_error_response(error: &IssueError) -> ApiResponse {
     match error {
-        IssueError::NoHolding(p) => fault_with_data(
+        IssueError::MissingHolding(p) => fault_with_data(
             404,
             "itemNotFound",
             format!("Holding {} of {} not found", p.key.2, p.key.0),
             json!({"name": "NoHoldingError", "provision": p.to_json()}),
         ),
-        IssueError::NoCapacity {
+        IssueError::Capacity {
             provision,
             limit,
             usage,
@@ -90,7 +90,7 @@ pub(crate) fn issue_error_response(error: &IssueError) -> ApiResponse {
             json!({"name": "NoCapacityError", "provision": provision.to_json(),
                    "limit": limit, "usage": usage}),
         ),
-        IssueError::NoQuantity { provision, usage } => fault_with_data(
+        IssueError::Quantity { provision, usage } => fault_with_data(
             413,
             "overLimit",
             format!(

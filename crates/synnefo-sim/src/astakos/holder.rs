@@ -44,9 +44,9 @@ impl Provision {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum IssueError {
     /// The holding does not exist.
-    NoHolding(Provision),
+    MissingHolding(Provision),
     /// Adding would exceed the limit.
-    NoCapacity {
+    Capacity {
         /// The offending (summed) provision.
         provision: Provision,
         /// The holding's limit.
@@ -55,7 +55,7 @@ pub(crate) enum IssueError {
         usage: u64,
     },
     /// Releasing would drop the usage below zero.
-    NoQuantity {
+    Quantity {
         /// The offending (summed) provision.
         provision: Provision,
         /// Its usage (`usage_min`).
@@ -122,20 +122,20 @@ impl QuotaHolder {
         }
         for provision in &summed {
             let Some(holding) = self.holdings.get(&provision.key) else {
-                return Err(IssueError::NoHolding(provision.clone()));
+                return Err(IssueError::MissingHolding(provision.clone()));
             };
             let amount = provision.quantity.unsigned_abs();
             if provision.quantity > 0 {
                 let after = holding.usage_max.saturating_add(amount);
                 if !force && after > holding.limit {
-                    return Err(IssueError::NoCapacity {
+                    return Err(IssueError::Capacity {
                         provision: provision.clone(),
                         limit: holding.limit,
                         usage: holding.usage_max,
                     });
                 }
             } else if holding.usage_min < amount {
-                return Err(IssueError::NoQuantity {
+                return Err(IssueError::Quantity {
                     provision: provision.clone(),
                     usage: holding.usage_min,
                 });
@@ -241,7 +241,7 @@ mod tests {
         assert_eq!((held.usage_min, held.usage_max), (0, 2));
         assert!(matches!(
             holder.issue("c", "", &[change("a", 2)], false, now),
-            Err(IssueError::NoCapacity {
+            Err(IssueError::Capacity {
                 limit: 3,
                 usage: 2,
                 ..
@@ -254,11 +254,11 @@ mod tests {
         assert_eq!(holder.pending("c").len(), 1);
         assert!(matches!(
             holder.issue("c", "", &[change("a", -5)], false, now),
-            Err(IssueError::NoQuantity { usage: 2, .. })
+            Err(IssueError::Quantity { usage: 2, .. })
         ));
         assert!(matches!(
             holder.issue("c", "", &[change("b", 1)], false, now),
-            Err(IssueError::NoHolding(_))
+            Err(IssueError::MissingHolding(_))
         ));
         let release = holder
             .issue("c", "", &[change("a", -1)], false, now)

@@ -25,20 +25,19 @@ use crate::state::SimState;
 /// Routes an account path (after `/v1.0/`, no trailing slash) that is not
 /// a user catalog or feedback.
 pub(crate) fn handle(state: &SimState, req: &ApiRequest, resource: &str) -> ApiResult {
-    if let Some(rest) = resource.strip_prefix("projects/memberships") {
-        if rest.is_empty() || rest.starts_with('/') {
-            return memberships::handle(state, req, rest);
-        }
+    let under = |prefix: &str| {
+        resource
+            .strip_prefix(prefix)
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    if let Some(rest) = under("projects/memberships") {
+        return memberships::handle(state, req, rest);
     }
-    if let Some(rest) = resource.strip_prefix("projects") {
-        if rest.is_empty() || rest.starts_with('/') {
-            return projects::handle(state, req, rest);
-        }
+    if let Some(rest) = under("projects") {
+        return projects::handle(state, req, rest);
     }
-    if let Some(rest) = resource.strip_prefix("commissions") {
-        if rest.is_empty() || rest.starts_with('/') {
-            return commissions::handle(state, req, rest);
-        }
+    if let Some(rest) = under("commissions") {
+        return commissions::handle(state, req, rest);
     }
     match resource {
         "resources" => resources::list(req),

@@ -258,12 +258,23 @@ impl Accounting {
             .filter(|m| m.project == project_id)
             .map(|m| (m.user.clone(), m.is_accepted()))
             .collect();
-        for (resource, grant) in &grants {
+        // Every resource has a holding: granted ones as granted, others
+        // at the resource's project default (none for visible resources,
+        // no limit for internal ones such as `cyclades.total_cpu`).
+        for r in RESOURCES {
+            let grant = grants.get(r.name).copied().unwrap_or(if r.api_visible {
+                Grant::default()
+            } else {
+                Grant {
+                    project_capacity: UNLIMITED,
+                    member_capacity: UNLIMITED,
+                }
+            });
             let capacity = if live { grant.project_capacity } else { 0 };
             self.holder
-                .set_limit(project_key(project_id, resource), capacity);
+                .set_limit(project_key(project_id, r.name), capacity);
             for (user, accepted) in &members {
-                let key = member_key(user, project_id, resource);
+                let key = member_key(user, project_id, r.name);
                 if *accepted && live {
                     self.holder.set_limit(key, grant.member_capacity);
                 } else if self.holder.has(&key) {

@@ -119,7 +119,7 @@ impl Quotas {
         let now = OffsetDateTime::now_utc();
         match acc.holder.apply("cyclades", "", &changes, false, now) {
             Ok(_) => Ok(()),
-            Err(IssueError::NoCapacity { provision, .. }) => Err(Fault {
+            Err(IssueError::Capacity { provision, .. }) => Err(Fault {
                 name: "overLimit",
                 ..Fault::new(
                     413,
@@ -129,7 +129,7 @@ impl Quotas {
                     ),
                 )
             }),
-            Err(IssueError::NoHolding(provision)) => Err(Fault::bad_request(format!(
+            Err(IssueError::MissingHolding(provision)) => Err(Fault::bad_request(format!(
                 "User {user} not in project {}",
                 provision
                     .key
@@ -137,7 +137,7 @@ impl Quotas {
                     .unwrap_or_default()
                     .trim_start_matches("project:")
             ))),
-            Err(IssueError::NoQuantity { provision, .. }) => Err(Fault::bad_request(format!(
+            Err(IssueError::Quantity { provision, .. }) => Err(Fault::bad_request(format!(
                 "Cannot release {} of {}",
                 provision.key.2, provision.key.0
             ))),
