@@ -1,9 +1,13 @@
 //! The command tree, as kamaki has it: `snf [global options] <group> <command>`.
 
+use crate::commands::commission::CommissionArgs;
 use crate::commands::flavor::FlavorCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
 use crate::commands::keypair::KeypairCommand;
+use crate::commands::membership::MembershipCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
+use crate::commands::project::ProjectCommand;
+use crate::commands::quota::{QuotaCommand, ResourceCommand};
 use crate::commands::server::ServerCommand;
 use crate::commands::snapshot::SnapshotCommand;
 use crate::commands::volume::VolumeCommand;
@@ -76,6 +80,20 @@ pub(crate) enum Command {
     /// The services the cloud offers.
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// Your quotas: limits and usage per project and resource.
+    #[command(subcommand)]
+    Quota(QuotaCommand),
+    /// The resources the cloud accounts for.
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+    /// Astakos projects: apply, change, approve, join.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Project memberships: list, accept, leave.
+    #[command(subcommand)]
+    Membership(MembershipCommand),
+    /// Quota commissions (services; needs a service token).
+    Commission(CommissionArgs),
     /// Read and change the config file (kamaki's ~/.kamakirc).
     #[command(subcommand)]
     Config(ConfigCommand),

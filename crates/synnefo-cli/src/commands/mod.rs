@@ -1,6 +1,8 @@
 //! One module per command group.
 
+mod account;
 mod catalog;
+pub(crate) mod commission;
 pub(crate) mod compute_util;
 mod config;
 mod container;
@@ -10,8 +12,11 @@ pub(crate) mod flavor;
 mod group;
 pub(crate) mod imagecompute;
 pub(crate) mod keypair;
+pub(crate) mod membership;
 mod pithos_location;
 pub(crate) mod pithos_util;
+pub(crate) mod project;
+pub(crate) mod quota;
 pub(crate) mod server;
 mod sharer;
 pub(crate) mod snapshot;
@@ -27,6 +32,11 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(&cli.global, command).await,
         Command::Endpoint(command) => catalog::endpoints(&cli.global, command).await,
         Command::Service(command) => catalog::services(&cli.global, command).await,
+        Command::Quota(command) => quota::quotas(&cli.global, command).await,
+        Command::Resource(command) => quota::resources(&cli.global, command).await,
+        Command::Project(command) => project::run(&cli.global, command).await,
+        Command::Membership(command) => membership::run(&cli.global, command).await,
+        Command::Commission(args) => commission::run(&cli.global, args).await,
         Command::Config(command) => config::run(&cli.global, command),
         Command::File(command) => file::run(&cli.global, command).await,
         Command::Container(command) => container::run(&cli.global, command).await,
