@@ -104,6 +104,24 @@ impl AccountClient {
             .displayname_catalog)
     }
 
+    /// The display name of one UUID, with a service token, `None` if
+    /// unknown (kamaki `service_get_username`).
+    ///
+    /// # Errors
+    /// As [`AccountClient::usernames`].
+    pub async fn service_username(&self, uuid: &str) -> Result<Option<String>> {
+        Ok(self.service_usernames(&[uuid]).await?.remove(uuid))
+    }
+
+    /// The UUID of one display name, with a service token, `None` if
+    /// unknown (kamaki `service_get_uuid`).
+    ///
+    /// # Errors
+    /// As [`AccountClient::usernames`].
+    pub async fn service_uuid(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.service_uuids(&[name]).await?.remove(name))
+    }
+
     async fn catalogs<U: AsRef<str>, N: AsRef<str>>(
         &self,
         which: Catalogs,

@@ -164,6 +164,21 @@ async fn service_views_of_quotas_and_names() {
     assert_eq!(names[ALICE_UUID], "alice@example.org");
     let uuids = service.service_uuids(&["bob@example.org"]).await.unwrap();
     assert_eq!(uuids["bob@example.org"], BOB_UUID);
+    assert_eq!(
+        service.service_username(BOB_UUID).await.unwrap().as_deref(),
+        Some("bob@example.org")
+    );
+    assert_eq!(
+        service.service_uuid("ALICE@example.org").await.unwrap().as_deref(),
+        Some(ALICE_UUID)
+    );
+    assert_eq!(service.service_uuid("nobody@example.org").await.unwrap(), None);
+    // A user token is not a service token.
+    let error = account(&sim, BOB_TOKEN)
+        .service_usernames(&[ALICE_UUID])
+        .await
+        .unwrap_err();
+    assert!(error.is_unauthorized(), "{error}");
     let error = service
         .service_get_quotas(&["nobody"], &[])
         .await

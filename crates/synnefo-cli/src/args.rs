@@ -9,6 +9,7 @@ use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, par
 use crate::commands::project::ProjectCommand;
 use crate::commands::quota::{QuotaCommand, ResourceCommand};
 use crate::commands::server::ServerCommand;
+use crate::commands::service_account::{ServiceNames, ServiceQuotas, ServiceUuids};
 use crate::commands::snapshot::SnapshotCommand;
 use crate::commands::volume::VolumeCommand;
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
@@ -170,6 +171,12 @@ pub(crate) enum EndpointCommand {
 pub(crate) enum ServiceCommand {
     /// List the services of the catalog.
     List,
+    /// Translate user UUIDs to display names, with a service token.
+    Uuid2username(ServiceUuids),
+    /// Translate display names to user UUIDs, with a service token.
+    Username2uuid(ServiceNames),
+    /// Show users' quotas in a service's resources, with its token.
+    Quotas(ServiceQuotas),
 }
 
 /// `snf config …`

@@ -354,3 +354,44 @@ async fn commissions_with_a_service_token() {
     let err = bob.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(err.contains("cannot reject commission 4242"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_views_with_a_service_token() {
+    let sim = sim().await;
+    let alice = Env::new(&sim, ALICE_TOKEN);
+    let token = CYCLADES_SERVICE_TOKEN;
+    let names = alice.json(&[
+        "service",
+        "uuid2username",
+        "--service-token",
+        token,
+        "--uuid",
+        BOB_UUID,
+    ]);
+    assert_eq!(names[BOB_UUID], "bob@example.org");
+    let table = alice.ok(&[
+        "service",
+        "username2uuid",
+        "--service-token",
+        token,
+        "--username",
+        "alice@example.org",
+        "--username",
+        "nobody@example.org",
+    ]);
+    assert!(table.contains(ALICE_UUID), "{table}");
+    let quotas = alice.json(&[
+        "service",
+        "quotas",
+        "--service-token",
+        token,
+        "--uuid",
+        BOB_UUID,
+    ]);
+    assert_eq!(quotas[BOB_UUID][BOB_UUID]["cyclades.vm"]["limit"], 2);
+    assert!(quotas[BOB_UUID][BOB_UUID].get("pithos.diskspace").is_none());
+    let all = alice.ok(&["service", "quotas", "--service-token", token]);
+    assert!(all.contains(ALICE_UUID) && all.contains(BOB_UUID), "{all}");
+    let err = alice.fails(&["service", "quotas", "--service-token", ALICE_TOKEN]);
+    assert!(err.contains("401"), "{err}");
+}

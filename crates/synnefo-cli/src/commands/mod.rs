@@ -18,20 +18,30 @@ pub(crate) mod pithos_util;
 pub(crate) mod project;
 pub(crate) mod quota;
 pub(crate) mod server;
+pub(crate) mod service_account;
 mod sharer;
 pub(crate) mod snapshot;
 mod user;
 pub(crate) mod volume;
 mod wait_bar;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, ServiceCommand};
 
 /// Runs the parsed command.
 pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::User(command) => user::run(&cli.global, command).await,
         Command::Endpoint(command) => catalog::endpoints(&cli.global, command).await,
-        Command::Service(command) => catalog::services(&cli.global, command).await,
+        Command::Service(ServiceCommand::List) => catalog::services(&cli.global).await,
+        Command::Service(ServiceCommand::Uuid2username(args)) => {
+            service_account::uuids_to_names(&cli.global, args).await
+        }
+        Command::Service(ServiceCommand::Username2uuid(args)) => {
+            service_account::names_to_uuids(&cli.global, args).await
+        }
+        Command::Service(ServiceCommand::Quotas(args)) => {
+            service_account::quotas(&cli.global, args).await
+        }
         Command::Quota(command) => quota::quotas(&cli.global, command).await,
         Command::Resource(command) => quota::resources(&cli.global, command).await,
         Command::Project(command) => project::run(&cli.global, command).await,
