@@ -169,10 +169,17 @@ async fn service_views_of_quotas_and_names() {
         Some("bob@example.org")
     );
     assert_eq!(
-        service.service_uuid("ALICE@example.org").await.unwrap().as_deref(),
+        service
+            .service_uuid("ALICE@example.org")
+            .await
+            .unwrap()
+            .as_deref(),
         Some(ALICE_UUID)
     );
-    assert_eq!(service.service_uuid("nobody@example.org").await.unwrap(), None);
+    assert_eq!(
+        service.service_uuid("nobody@example.org").await.unwrap(),
+        None
+    );
     // A user token is not a service token.
     let error = account(&sim, BOB_TOKEN)
         .service_usernames(&[ALICE_UUID])
@@ -252,6 +259,33 @@ async fn a_project_from_application_to_membership() {
     let quotas = admin.get_quotas().await.unwrap();
     assert_eq!(quotas[&receipt.id]["cyclades.vm"].limit, 2);
     assert_eq!(quotas[&receipt.id]["cyclades.vm"].project_limit, 4);
+    // A service moves one VM of alice's from her system project to this
+    // one.
+    let service = account(&sim, CYCLADES_SERVICE_TOKEN);
+    service
+        .issue_one_commission(
+            ALICE_UUID,
+            &[(ALICE_UUID, "cyclades.vm", 1)],
+            "",
+            false,
+            true,
+        )
+        .await
+        .unwrap();
+    service
+        .issue_resource_reassignment(
+            ALICE_UUID,
+            &[(ALICE_UUID, receipt.id.as_str(), "cyclades.vm", 1)],
+            "move",
+            false,
+            true,
+        )
+        .await
+        .unwrap();
+    let quotas = admin.get_quotas().await.unwrap();
+    assert_eq!(quotas[ALICE_UUID]["cyclades.vm"].usage, 0);
+    assert_eq!(quotas[&receipt.id]["cyclades.vm"].usage, 1);
+    assert_eq!(quotas[&receipt.id]["cyclades.vm"].available(), 1);
     let seen_by_owner = bob.get_memberships(Some(&receipt.id)).await.unwrap();
     assert_eq!(seen_by_owner.len(), 1);
     assert_eq!(seen_by_owner[0].allowed_actions, ["remove"]);
