@@ -1,4 +1,5 @@
-//! The account service (`…/account/v1.0`): user catalogs and feedback.
+//! The account service (`…/account/v1.0`): the client, user catalogs and
+//! feedback.
 
 use crate::models::UserCatalogs;
 use bytes::Bytes;
@@ -6,7 +7,25 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use synnefo_core::{Body, Endpoint, Request, Result, Service, encode_query_component};
 
-/// A client of the account service.
+/// A client of the account service: user catalogs and feedback here;
+/// resources, quotas, commissions, projects and memberships in their own
+/// modules.
+///
+/// ```no_run
+/// # async fn example() -> synnefo_core::Result<()> {
+/// use synnefo_astakos::{AccountClient, Cloud};
+/// use synnefo_core::{ClientConfig, HttpClient, Token};
+///
+/// let http = HttpClient::new(ClientConfig::default())?;
+/// let cloud = Cloud::connect(http, "https://accounts.example.org/identity/v2.0", Token::new("t")).await?;
+/// let account: AccountClient = cloud.client()?;
+/// for (project, resources) in account.get_quotas().await? {
+///     for (name, quota) in resources {
+///         println!("{project} {name}: {} of {}", quota.usage, quota.limit);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct AccountClient {
     pub(crate) endpoint: Endpoint,

@@ -153,6 +153,23 @@ async fn quotas_report_what_cyclades_charges() {
         quotas(&alice).await[ALICE_UUID]["cyclades.vm"]["pending"],
         1
     );
+
+    // Pithos usage is the object store's.
+    let pithos = format!("/pithos/object-store/v1/{ALICE_UUID}/files");
+    alice.send("PUT", &pithos, &[], "").await.expect(201);
+    alice
+        .send(
+            "PUT",
+            &format!("{pithos}/hello.txt"),
+            &[("content-type", "text/plain")],
+            "hello world",
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        quotas(&alice).await[ALICE_UUID]["pithos.diskspace"]["usage"],
+        11
+    );
 }
 
 #[tokio::test]
@@ -623,6 +640,31 @@ async fn memberships_grant_project_quota() {
     again.expect(200);
     assert_eq!(again.json()["id"].as_u64(), Some(id));
     alice.post(&action, json!({"remove": ""})).await.expect(200);
+
+    // Enrolling someone who asked to join accepts the request.
+    let asked = bob
+        .post(
+            &url("/projects/memberships"),
+            json!({"join": {"project": project}}),
+        )
+        .await
+        .json()["id"]
+        .as_u64();
+    assert_eq!(asked, Some(id));
+    let enrolled = alice
+        .post(
+            &url("/projects/memberships"),
+            enroll(&project, "bob@example.org"),
+        )
+        .await;
+    enrolled.expect(200);
+    assert_eq!(enrolled.json()["id"].as_u64(), Some(id));
+    assert_eq!(
+        bob.get(&url(&format!("/projects/memberships/{id}")))
+            .await
+            .json()["state"],
+        "accepted"
+    );
 
     // Closed projects refuse; strangers see nothing.
     let closed = active_project(

@@ -185,7 +185,18 @@ fn join_or_enroll(state: &SimState, req: &ApiRequest) -> ApiResult {
             .users
             .by_name(email)
             .ok_or_else(|| conflict(format!("User {email} not found")))?;
-        associate(&mut acc, &member.uuid, project_id, "accepted", now)?
+        // A pending request of the user is accepted.
+        let requested = acc
+            .membership_of(&member.uuid, project_id)
+            .filter(|m| m.state == "requested")
+            .map(|m| m.id);
+        match requested.and_then(|id| acc.memberships.get_mut(&id)) {
+            Some(m) => {
+                m.enter("accepted", now);
+                m.id
+            }
+            None => associate(&mut acc, &member.uuid, project_id, "accepted", now)?,
+        }
     } else {
         let members = acc.accepted_members(project_id).len() as u64;
         let target = match project.fields.join_policy.as_str() {
