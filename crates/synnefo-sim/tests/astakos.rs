@@ -734,3 +734,67 @@ async fn memberships_grant_project_quota() {
         .await
         .expect(409);
 }
+
+#[tokio::test]
+async fn hostile_inputs_get_client_errors() {
+    let sim = sim().await;
+    let bob = Api::new(&sim, BOB_TOKEN);
+    let service = Api::new(&sim, CYCLADES_SERVICE_TOKEN);
+    for body in [json!([]), json!("x"), json!(null), json!({"name": 5})] {
+        let reply = bob.post(&url("/projects"), body.clone()).await;
+        assert_eq!(reply.code(), 400, "{body}: {}", reply.text());
+        let reply = bob.post(&url("/projects/memberships"), body.clone()).await;
+        assert_eq!(reply.code(), 400, "{body}: {}", reply.text());
+        let reply = bob
+            .post(&url(&format!("/projects/{BOB_UUID}/action")), body.clone())
+            .await;
+        assert_eq!(reply.code(), 400, "{body}: {}", reply.text());
+        let reply = service.post(&url("/commissions"), body.clone()).await;
+        assert_eq!(reply.code(), 400, "{body}: {}", reply.text());
+    }
+    // Not JSON at all.
+    let reply = bob
+        .send(
+            "POST",
+            &url("/projects"),
+            &[("content-type", "text/plain")],
+            "x",
+        )
+        .await;
+    reply.bad_request("Unsupported Content-type: 'text/plain'");
+    let reply = service.send("POST", &url("/commissions"), &[], "{}").await;
+    reply.bad_request("Missing Content-Type header field");
+    // Routing: unknown paths are 400, wrong methods 405 with Allow.
+    bob.get(&url("/projects/x/y"))
+        .await
+        .bad_request("API endpoint not found");
+    bob.get(&url("/projects/memberships/abc"))
+        .await
+        .bad_request("API endpoint not found");
+    service
+        .get(&url("/commissions/abc"))
+        .await
+        .bad_request("API endpoint not found");
+    let reply = bob.delete(&url("/projects")).await;
+    reply.expect(405);
+    assert_eq!(reply.header("allow"), Some("GET,POST"));
+    bob.delete(&url("/quotas")).await.expect(405);
+    // Huge or negative numbers are refused, not wrapped.
+    let huge = json!({"name": "h.example.org", "end_date": "2099-01-01",
+                      "max_members": "99999999999999999999999"});
+    bob.post(&url("/projects"), huge).await.expect(400);
+    let negative = json!({"name": "n.example.org", "end_date": "2099-01-01",
+                          "resources": {"cyclades.vm": {"project_capacity": -1, "member_capacity": 0}}});
+    bob.post(&url("/projects"), negative).await.expect(400);
+    service
+        .post(
+            &url("/commissions"),
+            json!({"provisions": [{"holder": "user:x", "resource": "r",
+                                                           "quantity": 1e30}]}),
+        )
+        .await
+        .expect(400);
+    bob.get(&url("/projects/memberships/99999999999999999999"))
+        .await
+        .expect(400);
+}

@@ -55,9 +55,12 @@ fn user_quotas(
             ) else {
                 continue;
             };
-            let (mut usage, mut pending) = (mine.usage_max, mine.usage_max - mine.usage_min);
+            let (mut usage, mut pending) = (
+                mine.usage_max,
+                mine.usage_max.saturating_sub(mine.usage_min),
+            );
             let (mut project_usage, mut project_pending) =
-                (all.usage_max, all.usage_max - all.usage_min);
+                (all.usage_max, all.usage_max.saturating_sub(all.usage_min));
             if r.name == DISKSPACE && project_id == user {
                 (usage, pending, project_usage, project_pending) =
                     (pithos_usage, 0, pithos_usage, 0);
@@ -149,7 +152,7 @@ pub(crate) fn service_project_quotas(state: &SimState, req: &ApiRequest) -> ApiR
                 per_resource.insert(
                     r.name.to_owned(),
                     json!({"project_limit": h.limit, "project_usage": h.usage_max,
-                           "project_pending": h.usage_max - h.usage_min}),
+                           "project_pending": h.usage_max.saturating_sub(h.usage_min)}),
                 );
             }
         }
