@@ -153,6 +153,30 @@ pub(crate) enum UserCommand {
         #[arg(required = true)]
         names: Vec<String>,
     },
+    /// Authenticate a token and add it to the cloud's tokens.
+    Add {
+        /// The token.
+        #[arg(long)]
+        token: String,
+    },
+    /// List the users of the cloud's tokens (the active one first).
+    List {
+        /// Show their projects too.
+        #[arg(short = 'l', long)]
+        details: bool,
+    },
+    /// Make another user of the cloud's tokens the active one.
+    Select {
+        /// The user's UUID or name (as `snf user list` shows it).
+        #[arg(long)]
+        user: String,
+    },
+    /// Remove a user's token from the cloud (not the active user's).
+    Delete {
+        /// The user's UUID or name (as `snf user list` shows it).
+        #[arg(long)]
+        user: String,
+    },
 }
 
 /// `snf endpoint …`

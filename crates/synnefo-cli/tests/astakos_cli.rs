@@ -395,3 +395,42 @@ async fn service_views_with_a_service_token() {
     let err = alice.fails(&["service", "quotas", "--service-token", ALICE_TOKEN]);
     assert!(err.contains("401"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_of_a_cloud_are_its_tokens() {
+    let sim = sim().await;
+    let env = Env::new(&sim, ALICE_TOKEN);
+    let added = env.json(&["user", "add", "--token", BOB_TOKEN]);
+    assert_eq!(added["id"], BOB_UUID);
+    let saved = std::fs::read_to_string(&env.config).unwrap();
+    assert!(
+        saved.contains(&format!("{ALICE_TOKEN} {BOB_TOKEN}")),
+        "{saved}"
+    );
+    let err = env.fails(&["user", "add", "--token", "not-a-token"]);
+    assert!(err.contains("401"), "{err}");
+
+    let listed = env.ok(&["user", "list", "-l"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(
+        lines[1].starts_with(ALICE_UUID) && lines[1].contains("yes"),
+        "{listed}"
+    );
+    assert!(lines[2].starts_with(BOB_UUID), "{listed}");
+
+    env.ok(&["user", "select", "--user", "bob example"]);
+    assert_eq!(env.json(&["user", "info"])["id"], BOB_UUID);
+    let err = env.fails(&["user", "delete", "--user", BOB_UUID]);
+    assert!(err.contains("active user"), "{err}");
+    let err = env.fails(&["user", "select", "--user", "carol@example.org"]);
+    assert!(err.contains("carol"), "{err}");
+    env.ok(&["user", "delete", "--user", ALICE_UUID]);
+    let users = env.json(&["user", "list"]);
+    assert_eq!(users.as_array().unwrap().len(), 1);
+    assert_eq!(users[0]["user"]["id"], BOB_UUID);
+
+    // A token the cloud refuses is listed as such.
+    let env = Env::new(&sim, &format!("{ALICE_TOKEN} refused-token"));
+    let listed = env.ok(&["user", "list"]);
+    assert!(listed.contains("(refused token)"), "{listed}");
+}

@@ -22,6 +22,7 @@ pub(crate) mod service_account;
 mod sharer;
 pub(crate) mod snapshot;
 mod user;
+mod user_session;
 pub(crate) mod volume;
 mod wait_bar;
 
