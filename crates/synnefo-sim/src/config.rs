@@ -109,7 +109,8 @@ pub struct SimConfig {
     /// resize, delete, NIC and volume attach/detach, volume creation and
     /// deletion, snapshots); zero completes them at once.
     pub action_delay: Duration,
-    /// Cyclades quota of every user (in their system project).
+    /// Cyclades quota of every user in their system project (the base
+    /// quota the Astakos quota holder starts with).
     pub cyclades_quota: CycladesQuota,
     /// Per-user Cyclades quotas, by user UUID, overriding
     /// [`SimConfig::cyclades_quota`].
