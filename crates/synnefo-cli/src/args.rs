@@ -139,8 +139,15 @@ pub(crate) enum UserCommand {
         /// The token to check [default: the cloud's token].
         token: Option<String>,
     },
-    /// Show the session user.
-    Info,
+    /// Show the session user, or another user of the cloud's tokens.
+    Info {
+        /// That user's UUID.
+        #[arg(long, conflicts_with = "username")]
+        uuid: Option<String>,
+        /// That user's name (as `snf user list` shows it).
+        #[arg(long)]
+        username: Option<String>,
+    },
     /// Translate user UUIDs to display names.
     Uuid2name {
         /// The UUIDs.

@@ -410,6 +410,10 @@ async fn users_of_a_cloud_are_its_tokens() {
     let err = env.fails(&["user", "add", "--token", "not-a-token"]);
     assert!(err.contains("401"), "{err}");
 
+    let bob = env.json(&["user", "info", "--uuid", BOB_UUID]);
+    assert_eq!(bob["name"], "Bob Example");
+    let bob = env.ok(&["user", "info", "--username", "Bob Example"]);
+    assert!(bob.contains(BOB_UUID), "{bob}");
     let listed = env.ok(&["user", "list", "-l"]);
     let lines: Vec<&str> = listed.lines().collect();
     assert!(

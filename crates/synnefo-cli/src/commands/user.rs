@@ -12,10 +12,16 @@ use synnefo_core::Token;
 pub(crate) async fn run(global: &GlobalArgs, command: &UserCommand) -> Result<()> {
     match command {
         UserCommand::Authenticate { token } => authenticate(global, token.as_deref()).await,
-        UserCommand::Info => {
-            let cloud = session::connect(global).await?;
-            show_user(global.output, cloud.user(), Some(cloud.token_info()))
-        }
+        UserCommand::Info { uuid, username } => match uuid.as_deref().or(username.as_deref()) {
+            Some(wanted) => {
+                let user = user_session::user_named(global, wanted).await?;
+                show_user(global.output, &user, None)
+            }
+            None => {
+                let cloud = session::connect(global).await?;
+                show_user(global.output, cloud.user(), Some(cloud.token_info()))
+            }
+        },
         UserCommand::Uuid2name { uuids } => {
             let cloud = session::connect(global).await?;
             let found = cloud

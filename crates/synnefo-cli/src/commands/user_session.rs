@@ -76,6 +76,17 @@ fn show_user(format: OutputFormat, user: &User) -> Result<()> {
     }
 }
 
+/// The user of the cloud's tokens named by UUID or name (`snf user info
+/// --uuid|--username`).
+pub(crate) async fn user_named(global: &GlobalArgs, wanted: &str) -> Result<User> {
+    let (_, mut known) = known_users(global).await?;
+    let index = find(&known, wanted)?;
+    known
+        .swap_remove(index)
+        .user
+        .with_context(|| format!("the cloud refused the token of {wanted:?}"))
+}
+
 /// `snf user add --token T`: authenticates `T` and appends it to the
 /// cloud's tokens.
 pub(crate) async fn add(global: &GlobalArgs, token: &str) -> Result<()> {
