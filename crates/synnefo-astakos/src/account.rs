@@ -1,4 +1,5 @@
-//! The account service (`…/account/v1.0`): user catalogs and feedback.
+//! The account service (`…/account/v1.0`): the client, user catalogs and
+//! feedback.
 
 use crate::models::UserCatalogs;
 use bytes::Bytes;
@@ -6,10 +7,28 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use synnefo_core::{Body, Endpoint, Request, Result, Service, encode_query_component};
 
-/// A client of the account service.
+/// A client of the account service: user catalogs and feedback here;
+/// resources, quotas, commissions, projects and memberships in their own
+/// modules.
+///
+/// ```no_run
+/// # async fn example() -> synnefo_core::Result<()> {
+/// use synnefo_astakos::{AccountClient, Cloud};
+/// use synnefo_core::{ClientConfig, HttpClient, Token};
+///
+/// let http = HttpClient::new(ClientConfig::default())?;
+/// let cloud = Cloud::connect(http, "https://accounts.example.org/identity/v2.0", Token::new("t")).await?;
+/// let account: AccountClient = cloud.client()?;
+/// for (project, resources) in account.get_quotas().await? {
+///     for (name, quota) in resources {
+///         println!("{project} {name}: {} of {}", quota.usage, quota.limit);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct AccountClient {
-    endpoint: Endpoint,
+    pub(crate) endpoint: Endpoint,
 }
 
 impl Service for AccountClient {
@@ -102,6 +121,24 @@ impl AccountClient {
             .catalogs(Catalogs::Service, &[] as &[&str], names)
             .await?
             .displayname_catalog)
+    }
+
+    /// The display name of one UUID, with a service token, `None` if
+    /// unknown (kamaki `service_get_username`).
+    ///
+    /// # Errors
+    /// As [`AccountClient::usernames`].
+    pub async fn service_username(&self, uuid: &str) -> Result<Option<String>> {
+        Ok(self.service_usernames(&[uuid]).await?.remove(uuid))
+    }
+
+    /// The UUID of one display name, with a service token, `None` if
+    /// unknown (kamaki `service_get_uuid`).
+    ///
+    /// # Errors
+    /// As [`AccountClient::usernames`].
+    pub async fn service_uuid(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.service_uuids(&[name]).await?.remove(name))
     }
 
     async fn catalogs<U: AsRef<str>, N: AsRef<str>>(

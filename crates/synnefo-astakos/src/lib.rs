@@ -3,7 +3,9 @@
 //! - [`IdentityClient`]: authenticate a token, read the public catalog,
 //!   validate tokens.
 //! - [`AccountClient`]: translate user UUIDs and display names, send
-//!   feedback.
+//!   feedback; resources and quotas ([`AccountClient::get_quotas`]),
+//!   commissions (service token), projects with their applications, and
+//!   memberships.
 //! - [`ServiceCatalog`]: endpoint lookup by type and version, with kamaki's
 //!   exactly-one rule.
 //! - [`Cloud`]: authenticate once, keep the catalog, hand out a ready client
@@ -26,13 +28,28 @@
 mod account;
 mod catalog;
 mod cloud;
+mod commissions;
 mod identity;
+mod memberships;
 mod models;
+mod projects;
+mod quotas;
+mod resources;
+#[cfg(test)]
+mod testing;
 
 pub use account::AccountClient;
 pub use catalog::ServiceCatalog;
 pub use cloud::Cloud;
+pub use commissions::{Commission, CommissionAction, CommissionRequest, Provision, Resolution};
 pub use identity::IdentityClient;
+pub use memberships::{Membership, MembershipAction};
 pub use models::{
     Access, CatalogEndpoint, CatalogService, Role, Tenant, TokenInfo, TokenResponse, User,
 };
+pub use projects::{
+    Application, ApplicationAction, ApplicationReceipt, Project, ProjectAction, ProjectFilter,
+    ProjectSpec, ResourceGrant,
+};
+pub use quotas::{ProjectQuota, Quota, Quotas};
+pub use resources::ResourceInfo;

@@ -1,15 +1,20 @@
 //! The command tree, as kamaki has it: `snf [global options] <group> <command>`.
 
+use crate::commands::commission::CommissionArgs;
 use crate::commands::flavor::FlavorCommand;
 use crate::commands::history::HistoryCommand;
 use crate::commands::image::ImageCommand;
 use crate::commands::imagecompute::ImagecomputeCommand;
 use crate::commands::ip::IpCommand;
 use crate::commands::keypair::KeypairCommand;
+use crate::commands::membership::MembershipCommand;
 use crate::commands::network::NetworkCommand;
 use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, parse_size};
 use crate::commands::port::PortCommand;
+use crate::commands::project::ProjectCommand;
+use crate::commands::quota::{QuotaCommand, ResourceCommand};
 use crate::commands::server::ServerCommand;
+use crate::commands::service_account::{ServiceNames, ServiceQuotas, ServiceUuids};
 use crate::commands::snapshot::SnapshotCommand;
 use crate::commands::subnet::SubnetCommand;
 use crate::commands::volume::VolumeCommand;
@@ -88,6 +93,20 @@ pub(crate) enum Command {
     /// The services the cloud offers.
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// Your quotas: limits and usage per project and resource.
+    #[command(subcommand)]
+    Quota(QuotaCommand),
+    /// The resources the cloud accounts for.
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+    /// Astakos projects: apply, change, approve, join.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Project memberships: list, accept, leave.
+    #[command(subcommand)]
+    Membership(MembershipCommand),
+    /// Quota commissions (services; needs a service token).
+    Commission(CommissionArgs),
     /// Read and change the config file (kamaki's ~/.kamakirc).
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -150,8 +169,15 @@ pub(crate) enum UserCommand {
         /// The token to check [default: the cloud's token].
         token: Option<String>,
     },
-    /// Show the session user.
-    Info,
+    /// Show the session user, or another user of the cloud's tokens.
+    Info {
+        /// That user's UUID.
+        #[arg(long, conflicts_with = "username")]
+        uuid: Option<String>,
+        /// That user's name (as `snf user list` shows it).
+        #[arg(long)]
+        username: Option<String>,
+    },
     /// Translate user UUIDs to display names.
     Uuid2name {
         /// The UUIDs.
@@ -163,6 +189,30 @@ pub(crate) enum UserCommand {
         /// The display names (usually e-mail addresses).
         #[arg(required = true)]
         names: Vec<String>,
+    },
+    /// Authenticate a token and add it to the cloud's tokens.
+    Add {
+        /// The token.
+        #[arg(long)]
+        token: String,
+    },
+    /// List the users of the cloud's tokens (the active one first).
+    List {
+        /// Show their projects too.
+        #[arg(short = 'l', long)]
+        details: bool,
+    },
+    /// Make another user of the cloud's tokens the active one.
+    Select {
+        /// The user's UUID or name (as `snf user list` shows it).
+        #[arg(long)]
+        user: String,
+    },
+    /// Remove a user's token from the cloud (not the active user's).
+    Delete {
+        /// The user's UUID or name (as `snf user list` shows it).
+        #[arg(long)]
+        user: String,
     },
 }
 
@@ -182,6 +232,12 @@ pub(crate) enum EndpointCommand {
 pub(crate) enum ServiceCommand {
     /// List the services of the catalog.
     List,
+    /// Translate user UUIDs to display names, with a service token.
+    Uuid2username(ServiceUuids),
+    /// Translate display names to user UUIDs, with a service token.
+    Username2uuid(ServiceNames),
+    /// Show users' quotas in a service's resources, with its token.
+    Quotas(ServiceQuotas),
 }
 
 /// `snf config …`

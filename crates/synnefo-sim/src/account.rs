@@ -1,7 +1,7 @@
-//! Astakos account API (wire §1.4–§1.5), mounted at `/astakos/account`.
-//!
-//! For now: `user_catalogs` and `feedback`. Quotas, commissions and projects
-//! (wire §2) come with the services that need them.
+//! Astakos account API (wire §1.4–§1.5), mounted at `/astakos/account`:
+//! `user_catalogs` (user and service variants) and `feedback` here;
+//! resources, quotas, commissions, projects and memberships (wire §2) in
+//! [`crate::astakos`].
 
 use std::collections::BTreeMap;
 
@@ -24,9 +24,10 @@ pub(crate) fn handle(state: &SimState, req: &ApiRequest, rest: &str) -> ApiResul
     };
     let resource = rest.strip_suffix('/').unwrap_or(rest);
     match resource {
-        "user_catalogs" => user_catalogs(state, req),
+        "user_catalogs" => user_catalogs(state, req, false),
+        "service/user_catalogs" => user_catalogs(state, req, true),
         "feedback" => feedback(state, req),
-        _ => Err(Fault::endpoint_not_found()),
+        _ => crate::astakos::handle(state, req, resource),
     }
 }
 
@@ -50,12 +51,19 @@ pub(crate) fn astakos_user<'a>(
     Ok(user)
 }
 
-/// `POST /v1.0/user_catalogs`: UUID ⇄ display name lookups.
-fn user_catalogs(state: &SimState, req: &ApiRequest) -> ApiResult {
+/// `POST /v1.0/user_catalogs` (user token) and `POST
+/// /v1.0/service/user_catalogs` (service token): UUID ⇄ display name
+/// lookups.
+fn user_catalogs(state: &SimState, req: &ApiRequest, service: bool) -> ApiResult {
     if req.method != Method::POST {
         return Err(Fault::not_allowed(&["POST"]));
     }
-    astakos_user(state, req)?;
+    if service {
+        crate::astakos::component(req)?;
+    } else {
+        astakos_user(state, req)?;
+    }
+    let all_uuids = state.users.uuids();
     // The body is parsed as JSON whatever its Content-Type.
     let input: Value = std::str::from_utf8(&req.body)
         .ok()
@@ -67,6 +75,8 @@ fn user_catalogs(state: &SimState, req: &ApiRequest) -> ApiResult {
         ));
     };
     let uuids: Vec<&str> = match input.get("uuids") {
+        // The service variant reads `null` as "every user".
+        Some(Value::Null) if service => all_uuids.iter().map(String::as_str).collect(),
         // The user variant treats `null` as "no uuids".
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),

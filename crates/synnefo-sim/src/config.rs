@@ -113,11 +113,16 @@ pub struct SimConfig {
     /// resize, delete, NIC and volume attach/detach, volume creation and
     /// deletion, snapshots); zero completes them at once.
     pub action_delay: Duration,
-    /// Cyclades quota of every user (in their system project).
+    /// Cyclades quota of every user in their system project (the base
+    /// quota the Astakos quota holder starts with).
     pub cyclades_quota: CycladesQuota,
     /// Per-user Cyclades quotas, by user UUID, overriding
     /// [`SimConfig::cyclades_quota`].
     pub cyclades_quotas: BTreeMap<String, CycladesQuota>,
+    /// UUIDs of Astakos administrators, who approve and deny project
+    /// applications and suspend, terminate or reinstate projects (none by
+    /// default).
+    pub astakos_admins: Vec<String>,
 }
 
 impl Default for SimConfig {
@@ -135,6 +140,7 @@ impl Default for SimConfig {
             action_delay: DEFAULT_ACTION_DELAY,
             cyclades_quota: CycladesQuota::default(),
             cyclades_quotas: BTreeMap::new(),
+            astakos_admins: Vec::new(),
         }
     }
 }

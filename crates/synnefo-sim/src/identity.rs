@@ -89,7 +89,7 @@ fn token_json(state: &SimState, user: &UserSpec) -> Value {
 }
 
 /// `access.user` of a user, with or without `projects`.
-fn user_json(user: &UserSpec, with_projects: bool) -> Value {
+fn user_json(state: &SimState, user: &UserSpec, with_projects: bool) -> Value {
     let mut value = json!({
         "id": user.uuid,
         "name": user.display_realname(),
@@ -97,8 +97,10 @@ fn user_json(user: &UserSpec, with_projects: bool) -> Value {
         "roles_links": [],
     });
     if with_projects {
-        // Accepted memberships of active projects: the system project.
-        value["projects"] = json!([user.uuid]);
+        // Accepted memberships of active projects (the system project first).
+        let mut projects = state.astakos.lock().member_projects(&user.uuid);
+        projects.sort_by_key(|p| *p != user.uuid);
+        value["projects"] = json!(projects);
     }
     value
 }
@@ -144,7 +146,7 @@ fn authenticate(state: &SimState, req: &ApiRequest) -> ApiResult {
         200,
         &json!({"access": {
             "token": token_json(state, user),
-            "user": user_json(user, true),
+            "user": user_json(state, user, true),
             "serviceCatalog": state.catalog,
         }}),
     ))
@@ -168,7 +170,7 @@ fn validate_token(state: &SimState, req: &ApiRequest, token_id: &str) -> ApiResu
         200,
         &json!({"access": {
             "token": token_json(state, user),
-            "user": user_json(user, false),
+            "user": user_json(state, user, false),
         }}),
     ))
 }

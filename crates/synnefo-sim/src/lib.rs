@@ -53,6 +53,7 @@
 //! (`synnefo-sim serve`), for trying clients offline.
 
 mod account;
+mod astakos;
 mod body;
 mod catalog;
 mod compute;
@@ -76,6 +77,7 @@ mod state;
 mod versions;
 mod volume;
 
+pub use astakos::{CYCLADES_SERVICE_TOKEN, PITHOS_SERVICE_TOKEN};
 pub use config::{
     ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, CycladesQuota, DEFAULT_ACCOUNT_QUOTA,
     DEFAULT_ACTION_DELAY, DEFAULT_BLOCK_SIZE, DEFAULT_BUILD_DELAY, SimConfig, UserSpec,

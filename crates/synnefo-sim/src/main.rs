@@ -3,7 +3,7 @@
 //! ```text
 //! synnefo-sim serve [--host 127.0.0.1] [--port 8080] [--users FILE] [--seed N]
 //!                   [--data-dir DIR] [--block-size BYTES] [--account-quota BYTES]
-//!                   [--build-delay-ms MS] [--action-delay-ms MS]
+//!                   [--build-delay-ms MS] [--action-delay-ms MS] [--admin UUID]…
 //! synnefo-sim users            # the built-in users as JSON, a template for --users
 //! ```
 
@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use synnefo_sim::{
-    DEFAULT_ACCOUNT_QUOTA, DEFAULT_ACTION_DELAY, DEFAULT_BLOCK_SIZE, DEFAULT_BUILD_DELAY, Sim,
-    SimConfig, default_users, load_users,
+    CYCLADES_SERVICE_TOKEN, DEFAULT_ACCOUNT_QUOTA, DEFAULT_ACTION_DELAY, DEFAULT_BLOCK_SIZE,
+    DEFAULT_BUILD_DELAY, PITHOS_SERVICE_TOKEN, Sim, SimConfig, default_users, load_users,
 };
 
 /// A local emulator of a Synnefo cloud (Astakos, Cyclades, Pithos+, Plankton).
@@ -60,6 +60,10 @@ enum Command {
         /// milliseconds.
         #[arg(long, value_name = "MS", default_value_t = DEFAULT_ACTION_DELAY.as_millis() as u64)]
         action_delay_ms: u64,
+        /// UUID of an Astakos administrator, who approves project
+        /// applications (repeatable).
+        #[arg(long = "admin", value_name = "UUID")]
+        admins: Vec<String>,
     },
     /// Print the built-in users as JSON (a template for `serve --users`).
     Users,
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
             account_quota,
             build_delay_ms,
             action_delay_ms,
+            admins,
         } => {
             init_logging();
             let users = match users {
@@ -110,6 +115,7 @@ fn main() -> ExitCode {
                 account_quota,
                 build_delay: Duration::from_millis(build_delay_ms),
                 action_delay: Duration::from_millis(action_delay_ms),
+                astakos_admins: admins,
                 ..SimConfig::default()
             };
             let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -157,6 +163,7 @@ async fn serve(config: SimConfig) -> ExitCode {
     println!("pithos URL: {}", sim.pithos_url());
     println!("compute URL: {}", sim.compute_url());
     println!("volume URL: {}", sim.volume_url());
+    println!("service tokens: cyclades={CYCLADES_SERVICE_TOKEN} pithos={PITHOS_SERVICE_TOKEN}");
     stop.wait().await;
     tracing::info!("stopping");
     sim.stop().await;

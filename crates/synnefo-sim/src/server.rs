@@ -18,6 +18,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::astakos::Astakos;
 use crate::body::{SimBody, into_sim_body};
 use crate::catalog::{ACCOUNT_PATH, COMPUTE_PATH, IDENTITY_PATH, PITHOS_PATH, VOLUME_PATH};
 use crate::compute::Cyclades;
@@ -85,7 +86,12 @@ impl Sim {
         let base_url = format!("http://{}", SocketAddr::new(public_ip, local.port()));
         let faults = Faults::new(config.seed);
         let recorder = Recorder::default();
-        let cyclades = Arc::new(Cyclades::new(&config, &base_url));
+        let astakos = Arc::new(Astakos::new(
+            &config,
+            config.astakos_admins.iter().cloned().collect(),
+            OffsetDateTime::now_utc(),
+        ));
+        let cyclades = Arc::new(Cyclades::new(&config, &base_url, astakos.clone()));
         let shared = Arc::new(Shared {
             state: SimState::new(
                 base_url.clone(),
@@ -93,6 +99,7 @@ impl Sim {
                 OffsetDateTime::now_utc(),
                 pithos.clone(),
                 cyclades.clone(),
+                astakos,
             ),
             faults: faults.clone(),
             recorder: recorder.clone(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use crate::astakos::Astakos;
 use crate::catalog::service_catalog;
 use crate::compute::Cyclades;
 use crate::config::UserSpec;
@@ -29,6 +30,8 @@ pub(crate) struct SimState {
     pub(crate) pithos: Arc<Pithos>,
     /// Cyclades compute and block storage.
     pub(crate) cyclades: Arc<Cyclades>,
+    /// Astakos accounting: quotas, commissions, projects, memberships.
+    pub(crate) astakos: Arc<Astakos>,
 }
 
 /// Lifetime of user tokens (`ASTAKOS_AUTH_TOKEN_DURATION`, 720 hours).
@@ -42,6 +45,7 @@ impl SimState {
         now: OffsetDateTime,
         pithos: Arc<Pithos>,
         cyclades: Arc<Cyclades>,
+        astakos: Arc<Astakos>,
     ) -> Self {
         let catalog = service_catalog(&base_url);
         Self {
@@ -51,6 +55,7 @@ impl SimState {
             catalog,
             pithos,
             cyclades,
+            astakos,
         }
     }
 }
@@ -81,6 +86,11 @@ impl UserDirectory {
             by_uuid,
             by_name,
         }
+    }
+
+    /// Every user's UUID, in configuration order.
+    pub(crate) fn uuids(&self) -> Vec<String> {
+        self.users.iter().map(|u| u.uuid.clone()).collect()
     }
 
     /// The user owning `token`.

@@ -39,7 +39,7 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
     let stdout = child.stdout.take().unwrap();
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
-        .take(7)
+        .take(8)
         .map(Result::unwrap)
         .collect();
     let base = lines[0]
@@ -70,6 +70,14 @@ fn serve_prints_its_urls_and_stops_on_sigterm() {
         format!("compute URL: {base}/cyclades/compute/v2.0")
     );
     assert_eq!(lines[6], format!("volume URL: {base}/cyclades/volume/v2.0"));
+    assert_eq!(
+        lines[7],
+        format!(
+            "service tokens: cyclades={} pithos={}",
+            synnefo_sim::CYCLADES_SERVICE_TOKEN,
+            synnefo_sim::PITHOS_SERVICE_TOKEN
+        )
+    );
     assert!(data.path().join("blocks").is_dir());
 
     let killed = Command::new("kill")

@@ -1,6 +1,6 @@
 //! `snf endpoint list` and `snf service list`: the service catalog.
 
-use crate::args::{EndpointCommand, GlobalArgs, OutputFormat, ServiceCommand};
+use crate::args::{EndpointCommand, GlobalArgs, OutputFormat};
 use crate::{output, session};
 use anyhow::Result;
 
@@ -43,8 +43,7 @@ pub(crate) async fn endpoints(global: &GlobalArgs, command: &EndpointCommand) ->
     }
 }
 
-pub(crate) async fn services(global: &GlobalArgs, command: &ServiceCommand) -> Result<()> {
-    let ServiceCommand::List = command;
+pub(crate) async fn services(global: &GlobalArgs) -> Result<()> {
     let cloud = session::connect(global).await?;
     let services = cloud.catalog().services();
     match global.output {

@@ -1,6 +1,8 @@
-//! `snf user …`: who the token belongs to, and UUID ⇄ name translation.
+//! `snf user …`: who the token belongs to, UUID ⇄ name translation, and
+//! the cloud's other users ([`user_session`]).
 
 use crate::args::{GlobalArgs, OutputFormat, UserCommand};
+use crate::commands::user_session;
 use crate::{output, session};
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -10,10 +12,16 @@ use synnefo_core::Token;
 pub(crate) async fn run(global: &GlobalArgs, command: &UserCommand) -> Result<()> {
     match command {
         UserCommand::Authenticate { token } => authenticate(global, token.as_deref()).await,
-        UserCommand::Info => {
-            let cloud = session::connect(global).await?;
-            show_user(global.output, cloud.user(), Some(cloud.token_info()))
-        }
+        UserCommand::Info { uuid, username } => match uuid.as_deref().or(username.as_deref()) {
+            Some(wanted) => {
+                let user = user_session::user_named(global, wanted).await?;
+                show_user(global.output, &user, None)
+            }
+            None => {
+                let cloud = session::connect(global).await?;
+                show_user(global.output, cloud.user(), Some(cloud.token_info()))
+            }
+        },
         UserCommand::Uuid2name { uuids } => {
             let cloud = session::connect(global).await?;
             let found = cloud
@@ -30,6 +38,10 @@ pub(crate) async fn run(global: &GlobalArgs, command: &UserCommand) -> Result<()
                 .context("cannot translate names")?;
             print_translation(global.output, names, &found, "NAME", "UUID")
         }
+        UserCommand::Add { token } => user_session::add(global, token).await,
+        UserCommand::List { details } => user_session::list(global, *details).await,
+        UserCommand::Select { user } => user_session::select(global, user).await,
+        UserCommand::Delete { user } => user_session::delete(global, user).await,
     }
 }
 

@@ -35,12 +35,13 @@ pub(crate) mod validate;
 pub(crate) mod world;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use http::Method;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use crate::astakos::Astakos;
 use crate::config::SimConfig;
 use crate::fault_body::Fault;
 use crate::request::ApiRequest;
@@ -61,10 +62,10 @@ pub(crate) struct Cyclades {
 }
 
 impl Cyclades {
-    /// A fresh deployment at `base_url`.
-    pub(crate) fn new(config: &SimConfig, base_url: &str) -> Self {
+    /// A fresh deployment at `base_url`, charging quotas to `astakos`.
+    pub(crate) fn new(config: &SimConfig, base_url: &str, astakos: Arc<Astakos>) -> Self {
         Self {
-            world: Mutex::new(World::new(config)),
+            world: Mutex::new(World::new(config, astakos)),
             urls: Urls::new(base_url),
         }
     }

@@ -1,10 +1,15 @@
-//! Cyclades quotas (wire §11): usage per (user, project, resource) checked
-//! against the configured limits, like Astakos' quota holder answers the
-//! commissions Cyclades issues.
+//! Cyclades quotas (wire §11): Cyclades charges its servers, volumes and
+//! IPs to the Astakos quota holder ([`crate::astakos::Astakos`]), so `GET
+//! quotas` reports the very numbers Cyclades checks.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::config::CycladesQuota;
+use time::OffsetDateTime;
+
+use crate::astakos::Astakos;
+use crate::astakos::holder::{IssueError, Provision as Change};
+use crate::astakos::state::{member_key, project_key};
 use crate::fault_body::Fault;
 
 /// A Cyclades resource.
@@ -28,6 +33,18 @@ pub(crate) enum Resource {
     NetworkPrivate,
 }
 
+/// Every resource Cyclades charges.
+const ALL: [Resource; 8] = [
+    Resource::Vm,
+    Resource::TotalCpu,
+    Resource::Cpu,
+    Resource::TotalRam,
+    Resource::Ram,
+    Resource::Disk,
+    Resource::FloatingIp,
+    Resource::NetworkPrivate,
+];
+
 impl Resource {
     /// The Astakos resource name.
     pub(crate) fn name(self) -> &'static str {
@@ -42,30 +59,15 @@ impl Resource {
             Self::NetworkPrivate => "cyclades.network.private",
         }
     }
-
-    fn limit(self, quota: &CycladesQuota) -> u64 {
-        match self {
-            Self::Vm => quota.vm,
-            Self::TotalCpu => quota.total_cpu,
-            Self::Cpu => quota.cpu,
-            Self::TotalRam => quota.total_ram,
-            Self::Ram => quota.ram,
-            Self::Disk => quota.disk,
-            Self::FloatingIp => quota.floating_ip,
-            Self::NetworkPrivate => quota.network_private,
-        }
-    }
 }
 
 /// One change of usage: (project, resource, signed quantity).
 pub(crate) type Provision = (String, Resource, i128);
 
-/// Limits and usage.
+/// Cyclades' door to the Astakos quota holder.
 #[derive(Debug)]
 pub(crate) struct Quotas {
-    default: CycladesQuota,
-    per_user: BTreeMap<String, CycladesQuota>,
-    usage: BTreeMap<(String, String, Resource), u64>,
+    astakos: Arc<Astakos>,
 }
 
 /// GiB in bytes.
@@ -79,102 +81,118 @@ pub(crate) fn qty(n: u64) -> i128 {
 }
 
 impl Quotas {
-    /// Limits from the configuration, no usage.
-    pub(crate) fn new(default: CycladesQuota, per_user: BTreeMap<String, CycladesQuota>) -> Self {
-        Self {
-            default,
-            per_user,
-            usage: BTreeMap::new(),
-        }
+    /// Quotas kept by `astakos`.
+    pub(crate) fn new(astakos: Arc<Astakos>) -> Self {
+        Self { astakos }
     }
 
-    /// Issues and accepts a commission for `user`: every project must be one
-    /// the user is a member of (400 otherwise), no positive change may exceed
-    /// a limit (413 `overLimit`); either all changes apply or none.
+    /// Issues and accepts a commission for `user`, charging both the
+    /// member's and the project's holding: every project must be one the
+    /// user is an accepted member of (400 otherwise), no positive change may
+    /// exceed a limit (413 `overLimit`); either all changes apply or none.
+    /// Releases never drop a usage below zero.
     pub(crate) fn issue(&mut self, user: &str, provisions: &[Provision]) -> Result<(), Fault> {
         let mut totals: BTreeMap<(String, Resource), i128> = BTreeMap::new();
         for (project, resource, quantity) in provisions {
             *totals.entry((project.clone(), *resource)).or_default() += quantity;
         }
-        for (project, _) in totals.keys() {
-            // Users are members of their system project only.
-            if project != user {
-                return Err(Fault::bad_request(format!(
-                    "User {user} not in project {project}"
-                )));
-            }
+        let mut acc = self.astakos.lock();
+        let member_of = acc.member_projects(user);
+        if let Some((project, _)) = totals.keys().find(|(p, _)| !member_of.contains(p)) {
+            return Err(Fault::bad_request(format!(
+                "User {user} not in project {project}"
+            )));
         }
-        let limits = *self.per_user.get(user).unwrap_or(&self.default);
-        for ((project, resource), quantity) in &totals {
-            let used = i128::from(self.used(user, project, *resource));
-            if *quantity > 0 && used + quantity > i128::from(resource.limit(&limits)) {
-                return Err(Fault {
-                    name: "overLimit",
-                    ..Fault::new(
-                        413,
-                        format!(
-                            "user:{user} has not enough capacity of {}.",
-                            resource.name()
-                        ),
-                    )
-                });
-            }
-        }
+        let mut changes = Vec::new();
         for ((project, resource), quantity) in totals {
-            let key = (user.to_owned(), project, resource);
-            let used = i128::from(self.usage.get(&key).copied().unwrap_or(0));
-            let new = u64::try_from((used + quantity).max(0)).unwrap_or(u64::MAX);
-            self.usage.insert(key, new);
+            let member = member_key(user, &project, resource.name());
+            let used = acc.holder.get(&member).map_or(0, |h| h.usage_min);
+            let quantity = i64::try_from(quantity.max(-i128::from(used))).unwrap_or(i64::MAX);
+            if quantity == 0 {
+                continue;
+            }
+            changes.push(Change {
+                key: member,
+                quantity,
+            });
+            changes.push(Change {
+                key: project_key(&project, resource.name()),
+                quantity,
+            });
         }
-        Ok(())
-    }
-
-    /// Usage of a resource.
-    fn used(&self, user: &str, project: &str, resource: Resource) -> u64 {
-        self.usage
-            .get(&(user.to_owned(), project.to_owned(), resource))
-            .copied()
-            .unwrap_or(0)
+        let now = OffsetDateTime::now_utc();
+        match acc.holder.apply("cyclades", "", &changes, false, now) {
+            Ok(_) => Ok(()),
+            Err(IssueError::Capacity { provision, .. }) => Err(Fault {
+                name: "overLimit",
+                ..Fault::new(
+                    413,
+                    format!(
+                        "{} has not enough capacity of {}.",
+                        provision.key.0, provision.key.2
+                    ),
+                )
+            }),
+            Err(IssueError::MissingHolding(provision)) => Err(Fault::bad_request(format!(
+                "User {user} not in project {}",
+                provision
+                    .key
+                    .1
+                    .unwrap_or_default()
+                    .trim_start_matches("project:")
+            ))),
+            Err(IssueError::Quantity { provision, .. }) => Err(Fault::bad_request(format!(
+                "Cannot release {} of {}",
+                provision.key.2, provision.key.0
+            ))),
+        }
     }
 
     /// Usage of `user` summed over projects, by resource name (every
     /// resource listed).
     pub(crate) fn usage_of(&self, user: &str) -> BTreeMap<String, u64> {
-        let mut out: BTreeMap<String, u64> = [
-            Resource::Vm,
-            Resource::TotalCpu,
-            Resource::Cpu,
-            Resource::TotalRam,
-            Resource::Ram,
-            Resource::Disk,
-            Resource::FloatingIp,
-            Resource::NetworkPrivate,
-        ]
-        .iter()
-        .map(|r| (r.name().to_owned(), 0))
-        .collect();
-        for ((owner, _, resource), used) in &self.usage {
-            if owner == user {
-                *out.entry(resource.name().to_owned()).or_default() += used;
-            }
-        }
-        out
+        let acc = self.astakos.lock();
+        let projects: Vec<String> = acc.projects.keys().cloned().collect();
+        ALL.iter()
+            .map(|r| {
+                let used = projects
+                    .iter()
+                    .filter_map(|p| acc.holder.get(&member_key(user, p, r.name())))
+                    .map(|h| h.usage_max)
+                    .sum();
+                (r.name().to_owned(), used)
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{CycladesQuota, SimConfig, UserSpec};
 
     #[test]
     fn commissions_are_all_or_nothing() {
-        let mut quotas = Quotas::new(
-            CycladesQuota {
+        let config = SimConfig {
+            users: vec![UserSpec {
+                uuid: "u".into(),
+                name: "u@example.org".into(),
+                realname: None,
+                token: "t".into(),
+                active: true,
+            }],
+            cyclades_quota: CycladesQuota {
                 vm: 1,
                 ..CycladesQuota::default()
             },
-            BTreeMap::new(),
-        );
+            ..SimConfig::default()
+        };
+        let astakos = Arc::new(Astakos::new(
+            &config,
+            Default::default(),
+            OffsetDateTime::UNIX_EPOCH,
+        ));
+        let mut quotas = Quotas::new(astakos);
         let p = "u".to_owned();
         quotas
             .issue(
@@ -189,6 +207,10 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!((error.code, error.name), (413, "overLimit"));
+        assert_eq!(
+            error.message,
+            "user:u has not enough capacity of cyclades.vm."
+        );
         assert_eq!(quotas.usage_of("u")["cyclades.cpu"], 2);
         let error = quotas
             .issue("u", &[("other".into(), Resource::Vm, 1)])

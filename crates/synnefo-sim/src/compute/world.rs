@@ -3,6 +3,7 @@
 //! sees and leaves a consistent world.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -12,6 +13,7 @@ use super::keypairs::Keypair;
 use super::network::{IpAddress, Network, Port};
 use super::quota::Quotas;
 use super::server::Server;
+use crate::astakos::Astakos;
 use crate::config::SimConfig;
 use crate::fault_body::Fault;
 use crate::volume::model::{Volume, VolumeType};
@@ -94,7 +96,7 @@ pub(crate) struct World {
     pub(crate) keypairs: BTreeMap<(String, String), Keypair>,
     /// Admin passwords of new servers (`VM_PASSWORD_CACHE`).
     pub(crate) passwords: HashMap<u64, String>,
-    /// Quota limits and usage.
+    /// Quota limits and usage (kept by Astakos).
     pub(crate) quotas: Quotas,
     /// How many of the next server builds must fail.
     pub(crate) failing_builds: u32,
@@ -112,8 +114,8 @@ fn delay(duration: std::time::Duration) -> time::Duration {
 
 impl World {
     /// A fresh deployment: seeded flavors, volume types, images and the
-    /// public network; no servers.
-    pub(crate) fn new(config: &SimConfig) -> Self {
+    /// public network; no servers. Quotas are charged to `astakos`.
+    pub(crate) fn new(config: &SimConfig, astakos: Arc<Astakos>) -> Self {
         let rng = match config.seed {
             Some(seed) => fastrand::Rng::with_seed(seed ^ 0x6379_636c_6164_6573),
             None => fastrand::Rng::new(),
@@ -131,7 +133,7 @@ impl World {
             volumes: BTreeMap::new(),
             keypairs: BTreeMap::new(),
             passwords: HashMap::new(),
-            quotas: Quotas::new(config.cyclades_quota, config.cyclades_quotas.clone()),
+            quotas: Quotas::new(astakos),
             failing_builds: 0,
             ids: Ids::default(),
             rng,

@@ -133,6 +133,12 @@ impl Pithos {
         self.store.write().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Bytes of all current objects of an account (its
+    /// `pithos.diskspace` usage).
+    pub(crate) fn account_usage(&self, account: &str) -> u64 {
+        self.read().accounts.get(account).map_or(0, |a| a.usage())
+    }
+
     /// The quota of an account in bytes (0 = unlimited).
     fn quota(&self, account: &str) -> u64 {
         self.account_quotas
