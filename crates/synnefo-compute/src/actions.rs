@@ -1,9 +1,9 @@
 //! Server actions: `POST /servers/<id>/action` with a one-key JSON body.
 
+use crate::ComputeClient;
 use crate::client::server_path;
 use crate::models::{Console, Metadata, ServerDetails};
 use crate::params::{RebootType, Rebuild};
-use crate::{ComputeClient, decode};
 use serde_json::{Value, json};
 use synnefo_core::{Request, Response, Result};
 
@@ -177,7 +177,7 @@ impl ComputeClient {
             None => {
                 let request = self.get_server_details_request(server_id);
                 let response = self.send(request).await?;
-                let server: ServerDetails = decode::field(&response, "server")?;
+                let server: ServerDetails = response.json_field("server")?;
                 match server.image {
                     Some(image) => image.id,
                     None => {
@@ -194,7 +194,7 @@ impl ComputeClient {
         if response.body().iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        decode::field(&response, "server").map(Some)
+        response.json_field("server").map(Some)
     }
 
     /// `{"changePassword": {"adminPass": <password>}}`.

@@ -1,6 +1,5 @@
 //! The compute client: an endpoint, and the plumbing its operations share.
 
-use crate::decode;
 use serde::de::DeserializeOwned;
 use synnefo_core::http::StatusCode;
 use synnefo_core::{Endpoint, Request, Response, Result, Service};
@@ -77,7 +76,7 @@ impl ComputeClient {
         key: &str,
     ) -> Result<T> {
         let response = self.endpoint.send(request).await?;
-        decode::field(&response, key)
+        response.json_field(key)
     }
 
     /// As [`ComputeClient::send_field`], `None` when the server answered
@@ -91,7 +90,7 @@ impl ComputeClient {
         if response.status() == StatusCode::NOT_MODIFIED {
             return Ok(None);
         }
-        decode::field(&response, key).map(Some)
+        response.json_field(key).map(Some)
     }
 
     /// Sends `request`, ignoring any body.

@@ -44,6 +44,26 @@ impl Visitor<'_> for U64Visitor {
     }
 }
 
+/// Takes `key` out of a JSON object body and decodes it as `T` (see
+/// [`crate::Response::json_field`]).
+///
+/// # Errors
+/// A description of what is wrong: the body is not a JSON object, lacks
+/// `key`, or holds something that is not a `T` there.
+pub fn take_field<T: DeserializeOwned>(body: &[u8], key: &str) -> Result<T, String> {
+    let mut object: serde_json::Map<String, Value> = serde_json::from_slice(body)
+        .map_err(|e| format!("expected a JSON object holding {key:?}: {e}"))?;
+    let value = object
+        .remove(key)
+        .ok_or_else(|| format!("the {key:?} field is missing"))?;
+    serde_json::from_value(value).map_err(|e| {
+        format!(
+            "the {key:?} field is not a valid {}: {e}",
+            std::any::type_name::<T>()
+        )
+    })
+}
+
 /// An integer id sent as a number (`42`) or a string (`"42"`).
 pub fn integer<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     deserializer.deserialize_any(U64Visitor)
@@ -162,6 +182,24 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn take_field_unwraps_and_reports_what_is_wrong() {
+        let n: Vec<u32> = take_field(br#"{"n": [1, 2]}"#, "n").unwrap();
+        assert_eq!(n, vec![1, 2]);
+        let missing = take_field::<u32>(br#"{"m": 1}"#, "n").unwrap_err();
+        assert!(missing.contains("\"n\" field is missing"), "{missing}");
+        let wrong = take_field::<u32>(br#"{"n": "x"}"#, "n").unwrap_err();
+        assert!(wrong.contains("not a valid u32"), "{wrong}");
+        let not_json = take_field::<u32>(b"<html>", "n").unwrap_err();
+        assert!(not_json.contains("expected a JSON object"), "{not_json}");
+        let not_object = take_field::<u32>(b"[1]", "n").unwrap_err();
+        assert!(
+            not_object.contains("expected a JSON object"),
+            "{not_object}"
+        );
+        assert!(take_field::<u32>(b"", "n").is_err());
+    }
 
     #[derive(Deserialize, Debug)]
     struct Ids {

@@ -109,6 +109,16 @@ impl Response {
         })
     }
 
+    /// The member `key` of a JSON object body, decoded as `T`: the one-key
+    /// envelopes OpenStack APIs wrap their answers in (`{"server": {…}}`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidResponse`] saying what is wrong: the body is not a
+    /// JSON object, lacks `key`, or holds something that is not a `T` there.
+    pub fn json_field<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
+        crate::lenient::take_field(&self.body, key).map_err(|problem| self.invalid(problem))
+    }
+
     /// The body as UTF-8 text.
     ///
     /// # Errors

@@ -1,7 +1,6 @@
 //! The Cyclades compute client: a [`ComputeClient`] with Synnefo's
 //! extensions.
 
-use crate::decode;
 use serde::de::DeserializeOwned;
 use std::ops::Deref;
 use synnefo_compute::ComputeClient;
@@ -74,7 +73,7 @@ impl CycladesClient {
         key: &str,
     ) -> Result<T> {
         let response = self.compute.send(request).await?;
-        decode::field(&response, key)
+        response.json_field(key)
     }
 
     /// Sends `request`, ignoring any body.

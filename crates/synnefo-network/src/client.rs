@@ -1,6 +1,5 @@
 //! The network client: endpoint, service registration and sending.
 
-use crate::decode;
 use serde::de::DeserializeOwned;
 use synnefo_core::{Endpoint, Request, Response, Result, Service};
 
@@ -73,7 +72,7 @@ impl NetworkClient {
         key: &str,
     ) -> Result<T> {
         let response = self.endpoint.send(request).await?;
-        decode::field(&response, key)
+        response.json_field(key)
     }
 
     /// Sends `request`, ignoring any body.

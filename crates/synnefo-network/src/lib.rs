@@ -40,7 +40,6 @@
 //! ```
 
 mod client;
-mod decode;
 mod floating_ips;
 mod models;
 mod networks;

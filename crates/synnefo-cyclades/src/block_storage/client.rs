@@ -73,7 +73,7 @@ impl BlockStorageClient {
         key: &str,
     ) -> Result<T> {
         let response = self.endpoint.send(request).await?;
-        decode::field(&response, key)
+        response.json_field(key)
     }
 
     /// Sends `request` and decodes the `metadata` of the answer.
