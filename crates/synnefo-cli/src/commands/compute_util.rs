@@ -229,6 +229,26 @@ impl WaitSettings {
     }
 }
 
+/// What a `wait` command waits for: until `until` is reached, else for
+/// the status `while_status` (or `default`) to pass. Gives the words for
+/// messages (`port 7 to become ACTIVE`), whether the status is the one
+/// wanted (`until`) or the one to leave, and the status.
+pub(crate) fn wait_goal<S: Copy>(
+    what: &str,
+    until: Option<S>,
+    while_status: Option<S>,
+    default: S,
+    name: impl Fn(S) -> &'static str,
+) -> (String, bool, S) {
+    match until {
+        Some(until) => (format!("{what} to become {}", name(until)), true, until),
+        None => {
+            let current = while_status.unwrap_or(default);
+            (format!("{what} to leave {}", name(current)), false, current)
+        }
+    }
+}
+
 /// A wait's error for people: a timeout says how long, what for, and the
 /// last status seen (kamaki returned the last state as if all was well).
 pub(crate) fn wait_error(error: synnefo_core::Error) -> anyhow::Error {

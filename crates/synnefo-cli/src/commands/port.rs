@@ -2,7 +2,7 @@
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::compute_util::{
-    IdFilters, WaitFlags, WaitSettings, fields, limited, table, text, wait_error,
+    IdFilters, WaitFlags, WaitSettings, fields, limited, table, text, wait_error, wait_goal,
 };
 use crate::commands::network_util::{
     PORT_TIMEOUT, PortOptions, PortStatus, connect, network, port_is, wait_port, wait_port_gone,
@@ -183,21 +183,13 @@ pub(crate) async fn run(global: &GlobalArgs, command: &PortCommand) -> Result<()
             no_progress_bar,
         } => {
             let settings = WaitSettings::new(*timeout, !no_progress_bar);
-            let (what, wanted, status) = match (until, while_status) {
-                (Some(until), _) => (
-                    format!("port {port_id} to become {}", until.as_str()),
-                    true,
-                    *until,
-                ),
-                (None, current) => {
-                    let current = current.unwrap_or(PortStatus::Build);
-                    (
-                        format!("port {port_id} to leave {}", current.as_str()),
-                        false,
-                        current,
-                    )
-                }
-            };
+            let (what, wanted, status) = wait_goal(
+                &format!("port {port_id}"),
+                *until,
+                *while_status,
+                PortStatus::Build,
+                PortStatus::as_str,
+            );
             let port = wait_port(&client, port_id, &what, &settings, |p| {
                 port_is(p, status.as_str()) == wanted
             })

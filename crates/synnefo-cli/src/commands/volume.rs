@@ -3,7 +3,7 @@
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::compute_util::{
     IdFilters, WaitFlags, WaitSettings, block_storage, fields, limited, table, text, volume_is,
-    wait_error, wait_volume,
+    wait_error, wait_goal, wait_volume,
 };
 use crate::commands::pithos_util::{NameFilters, parse_key_value};
 use crate::output;
@@ -285,21 +285,13 @@ pub(crate) async fn run(global: &GlobalArgs, command: &VolumeCommand) -> Result<
             no_progress_bar,
         } => {
             let settings = WaitSettings::new(*timeout, !no_progress_bar);
-            let (what, wanted, status) = match (until, while_status) {
-                (Some(until), _) => (
-                    format!("volume {volume_id} to become {}", until.as_str()),
-                    true,
-                    *until,
-                ),
-                (None, current) => {
-                    let current = current.unwrap_or(VolumeStatus::Creating);
-                    (
-                        format!("volume {volume_id} to leave {}", current.as_str()),
-                        false,
-                        current,
-                    )
-                }
-            };
+            let (what, wanted, status) = wait_goal(
+                &format!("volume {volume_id}"),
+                *until,
+                *while_status,
+                VolumeStatus::Creating,
+                VolumeStatus::as_str,
+            );
             let result = wait_volume(&client, volume_id, &what, &settings, |v| {
                 volume_is(v, status.as_str()) == wanted
             })
