@@ -428,7 +428,7 @@ fn demo() -> Result<()> {
     tour.step(&["volume", "delete", &volume, "--wait"])?;
     tour.step(&["server", "delete", &server, "--wait"])?;
 
-    println!("# 14. A private network with a subnet, then delete it (its subnet goes with it).");
+    println!("# 15. A private network with a subnet, then delete it (its subnet goes with it).");
     let network = tour.json(&["-o", "json", "network", "create", "--name", "demo-net"])?;
     let network = id_of(&network).context("network create printed no id")?;
     println!("(network {network})\n");
@@ -444,6 +444,10 @@ fn demo() -> Result<()> {
     ])?;
     tour.step(&["network", "list", "-l"])?;
     tour.step(&["network", "delete", &network])?;
+    println!("# 16. Quotas: what alice uses of what her projects allow.");
+    tour.step(&["quota", "list"])?;
+    println!("# 17. What we ran: snf keeps kamaki's command history, tokens masked.");
+    tour.step(&["history", "show", "-5:"])?;
     std::fs::remove_dir_all(&dir).ok();
     println!("The tour is over; synnefo-sim stops now.");
     Ok(())
@@ -509,6 +513,10 @@ impl Tour {
         println!("$ snf {}", args.join(" "));
         let mut command = Command::new(&self.snf);
         command.arg("--config").arg(&self.config).args(args);
+        // The tour's history goes next to its config, not into yours.
+        if let Some(home) = self.config.parent() {
+            command.env("HOME", home);
+        }
         command
     }
 

@@ -4,10 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
+
 use std::time::Duration;
+use support::Env;
 use synnefo_sim::{
     ALICE_TOKEN, ALICE_UUID, BOB_TOKEN, BOB_UUID, CYCLADES_SERVICE_TOKEN, CycladesQuota, Sim,
     SimConfig, SimHandle,
@@ -16,75 +16,10 @@ use synnefo_sim::{
 /// The public Debian image of the simulator.
 const DEBIAN: &str = "0c1a4b5e-3d2f-4e6a-9b7c-000000000001";
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
 impl Env {
-    /// A config for the user of `token` on `sim` (cloud "test").
-    fn new(sim: &SimHandle, token: &str) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\ndefault_cloud = test\n\n\
-                 [cloud \"test\"]\nurl = {}\ntoken = {token}\n",
-                sim.identity_url(),
-            ),
-        )
-        .unwrap();
-        Env { dir, config }
-    }
-
-    fn snf(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_snf"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("KAMAKI_DEFAULT_CLOUD")
-            // History and logs go to the test's folder, not the real home.
-            .env("HOME", self.dir.path())
-            .env_remove("SNF_LOG")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `snf`, expecting success; gives stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert!(output.status.success(), "snf {args:?} failed: {err}");
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Runs `snf -o json …`, expecting success; gives the parsed stdout.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-o", "json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// Runs `snf`, expecting one line of error and exit status 1.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "snf {args:?} should fail: {err}"
-        );
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(err.starts_with("snf: "), "{err}");
-        err
-    }
-
     /// Writes a file in the environment's folder; gives its path.
     fn file(&self, name: &str, text: &str) -> String {
-        let path = self.dir.path().join(name);
+        let path = self.path(name);
         std::fs::write(&path, text).unwrap();
         path.to_string_lossy().into_owned()
     }

@@ -3,58 +3,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
+use support::Env;
 use synnefo_sim::{Sim, SimHandle};
 
-struct Env {
-    _dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-impl Env {
-    /// A config pointing at `sim` as cloud "test", written the way kamaki
-    /// writes it (header comment, a comment of the user's).
-    fn new(sim: &SimHandle) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\n; my own comment\ndefault_cloud = test\n\n[cloud \"test\"]\nurl = {}\ntoken = {}\n",
-                sim.identity_url(),
-                sim.token()
-            ),
-        )
-        .unwrap();
-        Env { _dir: dir, config }
-    }
-
-    fn snf(&self, args: &[&str]) -> Output {
-        run(&self.config, args)
-    }
-}
-
-fn run(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_snf"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("KAMAKI_DEFAULT_CLOUD")
-        // History and logs go to the test's folder, not the real home.
-        .env("HOME", config.parent().unwrap())
-        .env_remove("SNF_LOG")
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "snf failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
+/// A config pointing at `sim` as cloud "test", written the way kamaki
+/// writes it (header comment, a comment of the user's).
+fn kamaki_env(sim: &SimHandle) -> Env {
+    Env::with_config_text(&format!(
+        "# Kamaki configuration file v0.16\n[global]\n; my own comment\ndefault_cloud = test\n\n[cloud \"test\"]\nurl = {}\ntoken = {}\n",
+        sim.identity_url(),
+        sim.token()
+    ))
 }
 
 fn stderr(output: &Output) -> String {
@@ -64,14 +26,13 @@ fn stderr(output: &Output) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn user_info_as_table_and_json() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let alice = sim.user("alice@example.org").unwrap();
-    let table = stdout(&env.snf(&["user", "info"]));
+    let table = env.ok(&["user", "info"]);
     assert!(table.contains(&alice.uuid), "{table}");
     assert!(table.contains("token expires"), "{table}");
     assert!(!table.contains(&alice.token));
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "user", "info"]))).unwrap();
+    let json = env.json(&["user", "info"]);
     assert_eq!(json["id"], alice.uuid.as_str());
     assert_eq!(json["default_project"], alice.uuid.as_str());
 }
@@ -79,9 +40,9 @@ async fn user_info_as_table_and_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authenticate_another_token_and_a_bad_one() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let bob = sim.user("bob@example.org").unwrap();
-    let out = stdout(&env.snf(&["user", "authenticate", &bob.token]));
+    let out = env.ok(&["user", "authenticate", &bob.token]);
     assert!(out.contains(&bob.uuid), "{out}");
 
     let bad = "bad-token-that-must-not-be-printed-000000000";
@@ -104,17 +65,16 @@ async fn authenticate_another_token_and_a_bad_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn catalog_listings() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
-    let endpoints = stdout(&env.snf(&["endpoint", "list"]));
+    let env = kamaki_env(&sim);
+    let endpoints = env.ok(&["endpoint", "list"]);
     assert!(
         endpoints.contains(&format!("{}/cyclades/compute/v2.0", sim.base_url())),
         "{endpoints}"
     );
     assert!(endpoints.starts_with("TYPE"), "{endpoints}");
-    let network = stdout(&env.snf(&["endpoint", "list", "--type", "network"]));
+    let network = env.ok(&["endpoint", "list", "--type", "network"]);
     assert_eq!(network.lines().count(), 2, "{network}");
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "service", "list"]))).unwrap();
+    let json = env.json(&["service", "list"]);
     let types: Vec<&str> = json
         .as_array()
         .unwrap()
@@ -130,19 +90,18 @@ async fn catalog_listings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uuid_and_name_translation() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let bob = sim.user("bob@example.org").unwrap();
-    let out = stdout(&env.snf(&["user", "uuid2name", &bob.uuid, "no-such-uuid"]));
+    let out = env.ok(&["user", "uuid2name", &bob.uuid, "no-such-uuid"]);
     assert!(out.contains(&bob.name), "{out}");
-    let output = env.snf(&["-o", "json", "user", "name2uuid", &bob.name]);
-    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let json = env.json(&["user", "name2uuid", &bob.name]);
     assert_eq!(json[&bob.name], bob.uuid.as_str());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn debug_shows_requests_with_the_token_masked() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let output = env.snf(&["-d", "user", "info"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
@@ -154,9 +113,9 @@ async fn debug_shows_requests_with_the_token_masked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn config_commands_keep_the_file_kamaki_wrote() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
-    stdout(&env.snf(&["config", "set", "cloud.test.pithos_container", "backups"]));
-    stdout(&env.snf(&["config", "set", "global.log_token", "off"]));
+    let env = kamaki_env(&sim);
+    env.ok(&["config", "set", "cloud.test.pithos_container", "backups"]);
+    env.ok(&["config", "set", "global.log_token", "off"]);
     let text = std::fs::read_to_string(&env.config).unwrap();
     assert!(
         text.starts_with("# Kamaki configuration file v0.16\n[global]\n; my own comment\n"),
@@ -164,18 +123,19 @@ async fn config_commands_keep_the_file_kamaki_wrote() {
     );
     assert!(text.contains("pithos_container = backups"), "{text}");
     assert_eq!(
-        stdout(&env.snf(&["config", "get", "cloud.test.pithos_container"])).trim(),
+        env.ok(&["config", "get", "cloud.test.pithos_container"])
+            .trim(),
         "backups"
     );
     // Defaults answer for keys the file does not set.
     assert_eq!(
-        stdout(&env.snf(&["config", "get", "log_file"])).trim(),
+        env.ok(&["config", "get", "log_file"]).trim(),
         "~/.kamaki.log"
     );
-    let list = stdout(&env.snf(&["config", "list"]));
+    let list = env.ok(&["config", "list"]);
     assert!(list.contains("cloud.test.token = ***"), "{list}");
     assert!(!list.contains(sim.token()), "config list shows the token");
-    stdout(&env.snf(&["config", "delete", "cloud.test.pithos_container"]));
+    env.ok(&["config", "delete", "cloud.test.pithos_container"]);
     let missing = env.snf(&["config", "get", "cloud.test.pithos_container"]);
     assert_eq!(missing.status.code(), Some(1));
     #[cfg(unix)]
@@ -188,9 +148,8 @@ async fn config_commands_keep_the_file_kamaki_wrote() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_cloud_says_how_to_add_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("empty");
-    let output = run(&config, &["user", "info"]);
+    let env = Env::without_config();
+    let output = env.snf(&["user", "info"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("snf config set cloud."), "{err}");
@@ -201,11 +160,11 @@ async fn missing_cloud_says_how_to_add_one() {
         .unwrap()
         .port();
     std::fs::write(
-        &config,
+        &env.config,
         format!("[cloud \"x\"]\nurl = http://127.0.0.1:{port}/identity\ntoken = t\n"),
     )
     .unwrap();
-    let output = run(&config, &["user", "info"]);
+    let output = env.snf(&["user", "info"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(
@@ -217,13 +176,13 @@ async fn missing_cloud_says_how_to_add_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_records_commands_without_tokens() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let bob = sim.user("bob@example.org").unwrap();
-    let history = env.config.parent().unwrap().join(".kamaki.history");
-    stdout(&env.snf(&["user", "info"]));
-    stdout(&env.snf(&["user", "authenticate", &bob.token]));
-    stdout(&env.snf(&["config", "set", "cloud.test.token", sim.token()]));
-    stdout(&env.snf(&["endpoint", "list"]));
+    let history = env.path(".kamaki.history");
+    env.ok(&["user", "info"]);
+    env.ok(&["user", "authenticate", &bob.token]);
+    env.ok(&["config", "set", "cloud.test.token", sim.token()]);
+    env.ok(&["endpoint", "list"]);
     // kamaki's format: a count of trimmed entries, then the lines.
     let text = std::fs::read_to_string(&history).unwrap();
     assert!(text.starts_with("0\n"), "{text}");
@@ -239,7 +198,7 @@ async fn history_records_commands_without_tokens() {
     }
 
     // `config set` is not recorded; the token given is masked.
-    let shown = stdout(&env.snf(&["history", "show"]));
+    let shown = env.ok(&["history", "show"]);
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines.len(), 4, "{shown}"); // this very show included
     assert!(lines[0].contains("user info"), "{shown}");
@@ -251,8 +210,7 @@ async fn history_records_commands_without_tokens() {
     assert!(lines[0].starts_with("1.\t"), "{shown}");
 
     // Selections and matching.
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "history", "show", "2:3"]))).unwrap();
+    let json = env.json(&["history", "show", "2:3"]);
     let numbers: Vec<u64> = json
         .as_array()
         .unwrap()
@@ -260,7 +218,7 @@ async fn history_records_commands_without_tokens() {
         .map(|e| e["number"].as_u64().unwrap())
         .collect();
     assert_eq!(numbers, [2, 3]);
-    let matched = stdout(&env.snf(&["history", "show", "--match", "endpoint list"]));
+    let matched = env.ok(&["history", "show", "--match", "endpoint list"]);
     assert_eq!(matched.lines().count(), 2, "{matched}"); // and this very show
     let bad = env.snf(&["history", "show", "x:y"]);
     assert!(!bad.status.success());
@@ -271,38 +229,36 @@ async fn history_records_commands_without_tokens() {
     );
 
     // The limit trims the oldest and keeps counting.
-    stdout(&env.snf(&["config", "set", "history_limit", "2"]));
-    stdout(&env.snf(&["user", "info"]));
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout(&env.snf(&["-o", "json", "history", "show"]))).unwrap();
+    env.ok(&["config", "set", "history_limit", "2"]);
+    env.ok(&["user", "info"]);
+    let json = env.json(&["history", "show"]);
     let entries = json.as_array().unwrap();
     assert_eq!(entries.len(), 2, "{json}");
     assert!(entries[0]["number"].as_u64().unwrap() > 2, "{json}");
 
-    stdout(&env.snf(&["history", "clean"]));
+    env.ok(&["history", "clean"]);
     assert_eq!(std::fs::read_to_string(&history).unwrap(), "0\n");
 }
 
 #[test]
 fn help_version_and_usage() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kamakirc");
-    let version = run(&config, &["--version"]);
+    let env = Env::without_config();
+    let version = env.snf(&["--version"]);
     assert!(version.status.success());
     assert_eq!(
         String::from_utf8_lossy(&version.stdout).trim(),
         format!("snf {}", env!("CARGO_PKG_VERSION"))
     );
-    let help = run(&config, &["-h"]);
+    let help = env.snf(&["-h"]);
     assert!(help.status.success());
     let text = String::from_utf8_lossy(&help.stdout);
     for group in ["user", "file", "server", "volume", "config", "history"] {
         assert!(text.contains(group), "{group} missing from: {text}");
     }
-    let group_help = run(&config, &["server", "--help"]);
+    let group_help = env.snf(&["server", "--help"]);
     assert!(String::from_utf8_lossy(&group_help.stdout).contains("create"));
     // No command: usage on stderr and a failure status, nothing run.
-    let bare = run(&config, &[]);
+    let bare = env.snf(&[]);
     assert_eq!(bare.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bare.stderr).contains("Usage"));
 }
@@ -310,7 +266,7 @@ fn help_version_and_usage() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verbose_shows_requests_and_responses_without_bodies() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let output = env.snf(&["-v", "user", "info"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
@@ -322,17 +278,17 @@ async fn verbose_shows_requests_and_responses_without_bodies() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn options_override_the_config_for_one_run() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let before = std::fs::read_to_string(&env.config).unwrap();
-    let out = stdout(&env.snf(&["--options", "log_token=on", "config", "get", "log_token"]));
+    let out = env.ok(&["--options", "log_token=on", "config", "get", "log_token"]);
     assert_eq!(out.trim(), "on");
-    let out = stdout(&env.snf(&[
+    let out = env.ok(&[
         "--options",
         "cloud.test.pithos_container=elsewhere",
         "config",
         "get",
         "cloud.test.pithos_container",
-    ]));
+    ]);
     assert_eq!(out.trim(), "elsewhere");
     // A wrong cloud for this run only: the command fails, the file stays.
     let output = env.snf(&["--options", "default_cloud=nowhere", "user", "info"]);
@@ -345,16 +301,13 @@ async fn options_override_the_config_for_one_run() {
         stderr(&bad)
     );
     assert_eq!(std::fs::read_to_string(&env.config).unwrap(), before);
-    assert_eq!(
-        stdout(&env.snf(&["config", "get", "log_token"])).trim(),
-        "off"
-    );
+    assert_eq!(env.ok(&["config", "get", "log_token"]).trim(), "off");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn double_verbose_adds_bodies_with_tokens_masked() {
     let sim = Sim::start().await.unwrap();
-    let env = Env::new(&sim);
+    let env = kamaki_env(&sim);
     let output = env.snf(&["-vv", "user", "info"]);
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");

@@ -4,88 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod support;
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
+use support::Env;
 use synnefo_sim::{Sim, SimConfig, SimHandle};
 
 /// The public Debian image of the simulator.
 const DEBIAN: &str = "0c1a4b5e-3d2f-4e6a-9b7c-000000000001";
-
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-impl Env {
-    /// A config for alice on `sim` (cloud "test").
-    fn new(sim: &SimHandle) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\ndefault_cloud = test\n\n\
-                 [cloud \"test\"]\nurl = {}\ntoken = {}\n",
-                sim.identity_url(),
-                sim.token()
-            ),
-        )
-        .unwrap();
-        Env { dir, config }
-    }
-
-    fn snf(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_snf"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("KAMAKI_DEFAULT_CLOUD")
-            // History and logs go to the test's folder, not the real home.
-            .env("HOME", self.dir.path())
-            .env_remove("SNF_LOG")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `snf`, expecting success; gives stdout and stderr.
-    fn run_ok(&self, args: &[&str]) -> (String, String) {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert!(output.status.success(), "snf {args:?} failed: {err}");
-        (String::from_utf8(output.stdout).unwrap(), err)
-    }
-
-    /// Runs `snf`, expecting success; gives stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        self.run_ok(args).0
-    }
-
-    /// Runs `snf -o json …`, expecting success; gives the parsed stdout.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-o", "json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// Runs `snf`, expecting one line of error and exit status 1; gives
-    /// that line.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "snf {args:?} should fail: {err}"
-        );
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(err.starts_with("snf: "), "{err}");
-        err
-    }
-}
 
 /// A simulator whose servers build in a second and act in 200 ms.
 async fn sim() -> SimHandle {
@@ -138,7 +65,7 @@ fn create_server(env: &Env, name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flavors_images_and_keypairs() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
 
     let table = env.ok(&["flavor", "list"]);
     assert!(table.starts_with("ID"), "{table}");
@@ -170,7 +97,7 @@ async fn flavors_images_and_keypairs() {
     assert_eq!(ids(&linux).len(), 3, "{linux}");
 
     let public = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@example";
-    let key_file = env.dir.path().join("id.pub");
+    let key_file = env.path("id.pub");
     std::fs::write(&key_file, format!("{public}\n")).unwrap();
     let uploaded = env.json(&[
         "keypair",
@@ -225,7 +152,7 @@ async fn flavors_images_and_keypairs() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_lifecycle_with_waits() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let id = create_server(&env, "web");
 
     let list = env.json(&["server", "list"]);
@@ -324,7 +251,7 @@ async fn server_lifecycle_with_waits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn volumes_attachments_and_snapshots() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let server = create_server(&env, "db");
 
     let types = env.json(&["volume", "types"]);
@@ -473,7 +400,7 @@ async fn volumes_attachments_and_snapshots() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clusters_are_created_and_deleted_together() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let output = env.snf(&[
         "-o",
         "json",
@@ -525,7 +452,7 @@ async fn clusters_are_created_and_deleted_together() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_one_line() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let err = env.fails(&["server", "info", "424242"]);
     assert!(err.contains("cannot show server 424242"), "{err}");
     assert!(err.contains("404"), "{err}");
@@ -553,7 +480,7 @@ async fn errors_are_one_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cyclades_url_in_the_config_overrides_the_catalog() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     // A wrong compute URL in the config is used (and fails), proving it
     // bypasses the catalog; the right one works.
     env.ok(&[
@@ -577,7 +504,7 @@ async fn cyclades_url_in_the_config_overrides_the_catalog() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn console_nics_firewall_resize_and_reassign() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let id = create_server(&env, "box");
 
     let console = env.json(&["server", "console", &id, "--type", "vnc-wss"]);

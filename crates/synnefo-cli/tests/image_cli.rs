@@ -4,90 +4,45 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod support;
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use synnefo_sim::{Sim, SimHandle, UserSpec};
+use std::ops::Deref;
+use support::Env;
+use synnefo_sim::{Sim, SimHandle};
 
 /// The public Debian image of the simulator.
 const DEBIAN: &str = "0c1a4b5e-3d2f-4e6a-9b7c-000000000001";
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
+/// A user's [`Env`], with the user's uuid at hand.
+struct User {
+    env: Env,
     uuid: String,
 }
 
-impl Env {
-    /// A config for `user` on `sim` (cloud "test").
-    fn new(sim: &SimHandle, name: &str) -> Env {
-        let user: UserSpec = sim.user(name).unwrap().clone();
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\ndefault_cloud = test\n\n\
-                 [cloud \"test\"]\nurl = {}\ntoken = {}\n",
-                sim.identity_url(),
-                user.token
-            ),
-        )
-        .unwrap();
-        Env {
-            dir,
-            config,
-            uuid: user.uuid,
+impl User {
+    /// A config for the user `name` on `sim` (cloud "test").
+    fn new(sim: &SimHandle, name: &str) -> User {
+        let user = sim.user(name).unwrap();
+        User {
+            env: Env::new(sim, &user.token),
+            uuid: user.uuid.clone(),
         }
     }
+}
 
-    fn snf(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_snf"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("KAMAKI_DEFAULT_CLOUD")
-            // History and logs go to the test's folder, not the real home.
-            .env("HOME", self.dir.path())
-            .env_remove("SNF_LOG")
-            .output()
-            .unwrap()
+impl Deref for User {
+    type Target = Env;
+
+    fn deref(&self) -> &Env {
+        &self.env
     }
+}
 
-    /// Runs `snf`, expecting success; gives stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert!(output.status.success(), "snf {args:?} failed: {err}");
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Runs `snf -o json …`, expecting success; gives the parsed stdout.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-o", "json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// Runs `snf`, expecting one line of error and exit status 1.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "snf {args:?} should fail: {err}"
-        );
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(err.starts_with("snf: "), "{err}");
-        err
-    }
-
+impl Env {
     /// Writes a local file in the test directory; gives its path.
     fn local(&self, name: &str, data: &[u8]) -> String {
-        let path = self.dir.path().join(name);
+        let path = self.path(name);
         std::fs::write(&path, data).unwrap();
         path.to_str().unwrap().to_owned()
     }
@@ -104,7 +59,7 @@ fn ids(list: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_uploads_writes_the_metafile_and_lists() {
     let sim = Sim::start().await.unwrap();
-    let alice = Env::new(&sim, "alice@example.org");
+    let alice = User::new(&sim, "alice@example.org");
     alice.ok(&["container", "create", "images"]);
     let local = alice.local("disk.img", b"a tiny disk image");
     let image = alice.json(&[
@@ -195,7 +150,7 @@ async fn register_uploads_writes_the_metafile_and_lists() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn register_an_uploaded_file_with_a_metafile() {
     let sim = Sim::start().await.unwrap();
-    let alice = Env::new(&sim, "alice@example.org");
+    let alice = User::new(&sim, "alice@example.org");
     alice.ok(&["container", "create", "images"]);
     let local = alice.local("d.img", b"data");
     alice.ok(&["file", "upload", &local, "/images/d.img", "-N"]);
@@ -242,8 +197,8 @@ async fn register_an_uploaded_file_with_a_metafile() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modify_members_and_unregister() {
     let sim = Sim::start().await.unwrap();
-    let alice = Env::new(&sim, "alice@example.org");
-    let bob = Env::new(&sim, "bob@example.org");
+    let alice = User::new(&sim, "alice@example.org");
+    let bob = User::new(&sim, "bob@example.org");
     alice.ok(&["container", "create", "images"]);
     let local = alice.local("m.img", b"image");
     let image = alice.json(&[

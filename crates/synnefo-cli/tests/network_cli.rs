@@ -4,88 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod support;
+
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
+use support::Env;
 use synnefo_sim::{Sim, SimConfig, SimHandle};
 
 /// The public Debian image of the simulator.
 const DEBIAN: &str = "0c1a4b5e-3d2f-4e6a-9b7c-000000000001";
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
 impl Env {
-    /// A config for alice on `sim` (cloud "test").
-    fn new(sim: &SimHandle) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\ndefault_cloud = test\n\n\
-                 [cloud \"test\"]\nurl = {}\ntoken = {}\n",
-                sim.identity_url(),
-                sim.token()
-            ),
-        )
-        .unwrap();
-        Env { dir, config }
-    }
-
-    fn snf(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_snf"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("KAMAKI_DEFAULT_CLOUD")
-            // History and logs go to the test's folder, not the real home.
-            .env("HOME", self.dir.path())
-            .env_remove("SNF_LOG")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `snf`, expecting success; gives stdout and stderr.
-    fn run_ok(&self, args: &[&str]) -> (String, String) {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert!(output.status.success(), "snf {args:?} failed: {err}");
-        (String::from_utf8(output.stdout).unwrap(), err)
-    }
-
-    /// Runs `snf`, expecting success; gives stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        self.run_ok(args).0
-    }
-
-    /// Runs `snf -o json …`, expecting success; gives the parsed stdout.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["-o", "json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// Runs `snf`, expecting one line of error and exit status 1; gives
-    /// that line.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "snf {args:?} should fail: {err}"
-        );
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(err.starts_with("snf: "), "{err}");
-        err
-    }
-
     /// Runs `snf` with arguments clap refuses (exit status 2); gives
     /// stderr.
     fn usage_error(&self, args: &[&str]) -> String {
@@ -131,7 +60,7 @@ fn text(value: &Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn networks_and_subnets() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let network = env.json(&["network", "create", "--name", "backend"]);
     assert_eq!(network["type"], "MAC_FILTERED");
     assert_eq!(network["status"], "ACTIVE");
@@ -221,7 +150,7 @@ async fn networks_and_subnets() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ports_connect_servers_and_are_waited_on() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let network = text(&env.json(&["network", "create", "--name", "net"])["id"]);
     env.ok(&[
         "subnet",
@@ -323,7 +252,7 @@ async fn ports_connect_servers_and_are_waited_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn floating_ips_attach_and_detach() {
     let sim = sim().await;
-    let env = Env::new(&sim);
+    let env = Env::new(&sim, sim.token());
     let ip = env.json(&["ip", "create"]);
     let address = text(&ip["floating_ip_address"]);
     let id = text(&ip["id"]);

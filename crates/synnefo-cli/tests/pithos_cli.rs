@@ -4,9 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use support::Env;
 use synnefo_astakos::Cloud;
 use synnefo_core::{ClientConfig, HttpClient, Token};
 use synnefo_pithos::{ContainerOptions, PithosClient, UploadOptions};
@@ -14,83 +16,6 @@ use synnefo_sim::{Sim, SimConfig, SimHandle, UserSpec};
 
 /// A small block size, so that small files have many blocks.
 const BLOCK: usize = 64;
-
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-impl Env {
-    /// A config for `user` on `sim` (cloud "test").
-    fn new(sim: &SimHandle, user: &UserSpec) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("kamakirc");
-        std::fs::write(
-            &config,
-            format!(
-                "# Kamaki configuration file v0.16\n[global]\ndefault_cloud = test\n\n\
-                 [cloud \"test\"]\nurl = {}\ntoken = {}\n",
-                sim.identity_url(),
-                user.token
-            ),
-        )
-        .unwrap();
-        Env { dir, config }
-    }
-
-    /// A scratch path in the env's folder.
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn snf(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_snf"))
-            .arg("--config")
-            .arg(&self.config)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_remove("KAMAKI_DEFAULT_CLOUD")
-            // History and logs go to the test's folder, not the real home.
-            .env("HOME", self.dir.path())
-            .env_remove("SNF_LOG")
-            .output()
-            .unwrap()
-    }
-
-    /// Runs `snf`, expecting success; gives stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        assert!(
-            output.status.success(),
-            "snf {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Runs `snf`, expecting one line of error and exit status 1; gives
-    /// that line.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.snf(args);
-        let err = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "snf {args:?} should fail: {err}"
-        );
-        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-        assert!(err.starts_with("snf: "), "{err}");
-        err
-    }
-
-    /// Runs `snf -o json …` and parses its output.
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let mut full = vec!["-o", "json"];
-        full.extend_from_slice(args);
-        let out = self.ok(&full);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-    }
-}
 
 async fn sim() -> SimHandle {
     Sim::start_with(SimConfig {
@@ -170,7 +95,7 @@ fn names(listing: &serde_json::Value) -> Vec<String> {
 async fn containers_create_list_info_modify_delete() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&[
         "container",
         "create",
@@ -257,7 +182,7 @@ async fn containers_create_list_info_modify_delete() {
 async fn upload_and_download_round_trip() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     // The default container is `pithos`.
     env.ok(&["container", "create", "pithos"]);
     let content = data(BLOCK * 20 + 7, 3);
@@ -337,7 +262,7 @@ async fn upload_and_download_round_trip() {
 async fn recursive_upload_and_download_of_a_tree() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["container", "create", "backup"]);
     let source = env.path("project");
     std::fs::create_dir_all(source.join("src/deep")).unwrap();
@@ -433,7 +358,7 @@ async fn recursive_upload_and_download_of_a_tree() {
 async fn hostile_download(name: &str) {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     let client = pithos(&sim, &alice).await;
     client
         .create_container("evil", &ContainerOptions::default())
@@ -514,7 +439,7 @@ async fn fetch(url: &str) -> (u16, Vec<u8>) {
 async fn publish_and_unpublish() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["container", "create", "pithos"]);
     let local = env.path("page.html");
     std::fs::write(&local, b"<p>hi</p>").unwrap();
@@ -540,8 +465,8 @@ async fn sharing_with_bob() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
     let bob = user(&sim, "bob@example.org");
-    let env = Env::new(&sim, &alice);
-    let bob_env = Env::new(&sim, &bob);
+    let env = Env::new(&sim, &alice.token);
+    let bob_env = Env::new(&sim, &bob.token);
     env.ok(&["container", "create", "docs"]);
     let local = env.path("report.txt");
     std::fs::write(&local, b"quarterly numbers").unwrap();
@@ -645,7 +570,7 @@ async fn groups_create_list_delete() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
     let bob = user(&sim, "bob@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     assert_eq!(env.json(&["group", "list"]), serde_json::json!({}));
     env.ok(&[
         "group",
@@ -684,7 +609,7 @@ async fn groups_create_list_delete() {
         "--read-permission",
         &format!("{}:friends", alice.uuid),
     ]);
-    let bob_env = Env::new(&sim, &bob);
+    let bob_env = Env::new(&sim, &bob.token);
     assert_eq!(
         bob_env.ok(&[
             "file",
@@ -707,7 +632,7 @@ async fn groups_create_list_delete() {
 async fn cat_whole_and_ranges() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["container", "create", "pithos"]);
     let content: Vec<u8> = (0..BLOCK * 4 + 10).map(|i| b'a' + (i % 26) as u8).collect();
     let local = env.path("alpha.txt");
@@ -743,7 +668,7 @@ async fn cat_whole_and_ranges() {
 async fn object_edits_copy_move_and_delete() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["container", "create", "pithos"]);
     env.ok(&["container", "create", "other"]);
     let local = env.path("log.txt");
@@ -830,7 +755,7 @@ async fn object_edits_copy_move_and_delete() {
 async fn truncated_objects_read_back_whole() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["container", "create", "pithos"]);
     let local = env.path("t.txt");
     std::fs::write(&local, b"LINE 1 and more").unwrap();
@@ -843,7 +768,7 @@ async fn truncated_objects_read_back_whole() {
 async fn config_default_container_pithos_url_and_locations() {
     let sim = sim().await;
     let alice = user(&sim, "alice@example.org");
-    let env = Env::new(&sim, &alice);
+    let env = Env::new(&sim, &alice.token);
     env.ok(&["config", "set", "cloud.test.pithos_container", "box"]);
     env.ok(&["config", "set", "cloud.test.pithos_url", &sim.pithos_url()]);
     env.ok(&["container", "create", "box"]);
