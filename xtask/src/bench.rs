@@ -305,6 +305,19 @@ fn measured(command: &[&str], env: &[(String, String)]) -> Result<Run> {
     Ok(parse(line.trim()))
 }
 
+/// A download's run, if it left a file with exactly the bytes uploaded:
+/// a tool that fails quietly (or whose upload failed) gives no row.
+fn whole_download(run: Result<Run>, source: &Path, target: &Path) -> Result<Run> {
+    let run = run?;
+    if !target.exists() {
+        bail!("no file was written");
+    }
+    if files_differ(source, target)? {
+        bail!("the file downloaded differs from the one uploaded");
+    }
+    Ok(run)
+}
+
 /// A token and storage URL by tempauth, for curl.
 fn tempauth_curl(auth: &str) -> Result<(String, String)> {
     let output = Command::new("curl")
@@ -456,17 +469,21 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     record(
         "curl",
         &big_down,
-        measured(
-            &[
-                "curl",
-                "-fsS",
-                "-H",
-                &auth_header,
-                "-o",
-                path(&target),
-                &url,
-            ],
-            &[],
+        whole_download(
+            measured(
+                &[
+                    "curl",
+                    "-fsS",
+                    "-H",
+                    &auth_header,
+                    "-o",
+                    path(&target),
+                    &url,
+                ],
+                &[],
+            ),
+            &source,
+            &target,
         ),
     );
     std::fs::remove_file(&target).ok();
@@ -493,23 +510,24 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     record(
         "synnefo-pithos",
         &big_down,
-        measured(
-            &[
-                &client,
-                "swift-download",
-                &auth,
-                user,
-                key,
-                &c,
-                "big",
-                path(&target),
-            ],
-            &[],
+        whole_download(
+            measured(
+                &[
+                    &client,
+                    "swift-download",
+                    &auth,
+                    user,
+                    key,
+                    &c,
+                    "big",
+                    path(&target),
+                ],
+                &[],
+            ),
+            &source,
+            &target,
         ),
     );
-    if target.exists() && files_differ(&source, &target)? {
-        bail!("synnefo-pithos downloaded other bytes than it uploaded");
-    }
     std::fs::remove_file(&target).ok();
     record(
         "synnefo-pithos",
@@ -560,7 +578,11 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
         record(
             "python-swiftclient",
             &big_down,
-            measured(&["swift", "download", &c, "big", "-o", path(&target)], &env),
+            whole_download(
+                measured(&["swift", "download", &c, "big", "-o", path(&target)], &env),
+                &source,
+                &target,
+            ),
         );
         std::fs::remove_file(&target).ok();
         record(
@@ -608,9 +630,13 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
         record(
             "rclone",
             &big_down,
-            measured(
-                &["rclone", "copyto", &format!("{remote}/big"), path(&target)],
-                &env,
+            whole_download(
+                measured(
+                    &["rclone", "copyto", &format!("{remote}/big"), path(&target)],
+                    &env,
+                ),
+                &source,
+                &target,
             ),
         );
         std::fs::remove_file(&target).ok();
