@@ -674,6 +674,14 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     } else {
         eprintln!("bench: rclone not installed: `apt-get install rclone`");
     }
+    // Leave the server as it was: four 1 GiB objects a run would soon fill
+    // a test node's disk (and Swift then answers 503).
+    let containers = ["curl", "snf", "pyswift", "rclone"].map(|t| format!("{t}-{run_id}"));
+    let mut clean = vec![client.as_str(), "swift-clean", auth.as_str(), user, key];
+    clean.extend(containers.iter().map(String::as_str));
+    if let Err(error) = measured(&clean, &[]) {
+        eprintln!("bench: cleaning up the containers on Swift failed: {error:#}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 
     // The table: per operation, each tool's rate, CPU and RSS, and its

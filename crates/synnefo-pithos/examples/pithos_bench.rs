@@ -239,6 +239,41 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                 (op.into(), size, 1, String::new())
             }
         }
+        "swift-clean" => {
+            // Deletes the named containers with everything in them, so that
+            // runs do not fill the server's disk.
+            let client = swift_connect(&args[1], &args[2], &args[3]).await;
+            let mut deleted = 0u64;
+            for container in &args[4..] {
+                let entries: Vec<synnefo_pithos::ListingEntry> = client
+                    .list_objects_stream(container, &synnefo_pithos::ListObjectsOptions::default())
+                    .filter_map(|entry| async move { entry.ok() })
+                    .collect()
+                    .await;
+                let names: Vec<String> = entries.iter().map(|e| e.name().to_owned()).collect();
+                let client = &client;
+                deleted += futures_util::stream::iter(names)
+                    .map(|name| async move {
+                        client
+                            .delete_object(
+                                container,
+                                &name,
+                                &synnefo_pithos::DeleteObject::default(),
+                            )
+                            .await
+                            .is_ok() as u64
+                    })
+                    .buffer_unordered(16)
+                    .collect::<Vec<u64>>()
+                    .await
+                    .iter()
+                    .sum::<u64>();
+                let _ = client
+                    .delete_container(container, &synnefo_pithos::DeleteContainer::default())
+                    .await;
+            }
+            (op.into(), 0, deleted, String::new())
+        }
         "swift-small-up" | "swift-small-get" => {
             let client = swift_connect(&args[1], &args[2], &args[3]).await;
             let container = args[4].clone();
