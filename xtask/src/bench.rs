@@ -414,6 +414,12 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     };
     let big_up = format!("{size_mib} MiB up");
     let big_down = format!("{size_mib} MiB down");
+    // The same transfers without the MD5 check, for both tools that can
+    // skip it (python-swiftclient's --ignore-checksum), to compare like
+    // with like: MD5 is most of the CPU a verified transfer costs.
+    let big_up_unchecked = format!("{size_mib} MiB up, MD5 unchecked");
+    let big_down_unchecked = format!("{size_mib} MiB down, MD5 unchecked");
+    let no_md5 = [("SNF_BENCH_NO_MD5".to_owned(), "1".to_owned())];
     let auth_header = format!("X-Auth-Token: {token}");
 
     // The floor under every verified transfer: MD5 over the file, ours and
@@ -531,6 +537,45 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
     std::fs::remove_file(&target).ok();
     record(
         "synnefo-pithos",
+        &big_up_unchecked,
+        measured(
+            &[
+                &client,
+                "swift-upload",
+                &auth,
+                user,
+                key,
+                &c,
+                "big-unchecked",
+                path(&source),
+            ],
+            &no_md5,
+        ),
+    );
+    record(
+        "synnefo-pithos",
+        &big_down_unchecked,
+        whole_download(
+            measured(
+                &[
+                    &client,
+                    "swift-download",
+                    &auth,
+                    user,
+                    key,
+                    &c,
+                    "big-unchecked",
+                    path(&target),
+                ],
+                &no_md5,
+            ),
+            &source,
+            &target,
+        ),
+    );
+    std::fs::remove_file(&target).ok();
+    record(
+        "synnefo-pithos",
         "1,000 x 4 KiB up",
         measured(
             &[
@@ -580,6 +625,43 @@ pub(crate) fn swift(root: &Path, size_mib: u64, dir: &Path) -> Result<()> {
             &big_down,
             whole_download(
                 measured(&["swift", "download", &c, "big", "-o", path(&target)], &env),
+                &source,
+                &target,
+            ),
+        );
+        std::fs::remove_file(&target).ok();
+        record(
+            "python-swiftclient",
+            &big_up_unchecked,
+            measured(
+                &[
+                    "swift",
+                    "upload",
+                    "--ignore-checksum",
+                    &c,
+                    path(&source),
+                    "--object-name",
+                    "big-unchecked",
+                ],
+                &env,
+            ),
+        );
+        record(
+            "python-swiftclient",
+            &big_down_unchecked,
+            whole_download(
+                measured(
+                    &[
+                        "swift",
+                        "download",
+                        "--ignore-checksum",
+                        &c,
+                        "big-unchecked",
+                        "-o",
+                        path(&target),
+                    ],
+                    &env,
+                ),
                 &source,
                 &target,
             ),

@@ -216,10 +216,16 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
         "swift-upload" | "swift-download" => {
             let client = swift_connect(&args[1], &args[2], &args[3]).await;
             let (container, object, file) = (&args[4], &args[5], Path::new(&args[6]));
+            // SNF_BENCH_NO_MD5: as python-swiftclient's --ignore-checksum.
+            let check_md5 = std::env::var_os("SNF_BENCH_NO_MD5").is_none();
             if op == "swift-upload" {
                 ensure_container(&client, container).await;
+                let options = UploadOptions {
+                    check_md5,
+                    ..UploadOptions::default()
+                };
                 let outcome = client
-                    .upload_file(container, object, file, &UploadOptions::default())
+                    .upload_file(container, object, file, &options)
                     .await
                     .unwrap();
                 (op.into(), outcome.size, 1, String::new())
@@ -227,6 +233,7 @@ async fn run(args: &[String]) -> (String, u64, u64, String) {
                 let options = DownloadOptions {
                     overwrite: true,
                     resume: false,
+                    check_md5,
                     ..DownloadOptions::default()
                 };
                 let DownloadOutcome::Downloaded { size, .. } = client

@@ -291,6 +291,7 @@ impl PithosClient {
                         len,
                         segment_put,
                         progress,
+                        options.check_md5,
                     )
                     .await
                 }
@@ -369,6 +370,7 @@ impl PithosClient {
                 size,
                 &options.put,
                 options.progress.clone(),
+                options.check_md5,
             )
             .await?;
         Ok(UploadOutcome {
@@ -393,12 +395,14 @@ impl PithosClient {
         check_swift_put(&options.put)?;
         let size = data.len() as u64;
         emit(options.progress.as_ref(), TransferEvent::Total(size));
-        let expected = md5_hex(&data);
         let mut put = options.put.clone();
-        put.etag = Some(expected.clone());
+        let expected = options.check_md5.then(|| md5_hex(&data));
+        put.etag = expected.clone();
         let outcome = self.put_object_bytes(container, object, data, &put).await?;
         let etag = outcome.etag.unwrap_or_default();
-        check_etag(container, object, &expected, &etag)?;
+        if let Some(expected) = expected {
+            check_etag(container, object, &expected, &etag)?;
+        }
         emit(options.progress.as_ref(), TransferEvent::Sent(size));
         Ok(UploadOutcome {
             etag,
@@ -433,8 +437,9 @@ impl PithosClient {
             .expect([StatusCode::CREATED]);
         let request = put_option_headers(request, &options.put)?;
         let progress = options.progress.clone();
+        let check_md5 = options.check_md5;
         let read = async move {
-            let mut md5 = Md5::new();
+            let mut md5 = check_md5.then(Md5::new);
             let mut size = 0u64;
             loop {
                 let mut buf = bytes::BytesMut::with_capacity(CHUNK);
@@ -455,7 +460,9 @@ impl PithosClient {
                 if buf.is_empty() {
                     break;
                 }
-                md5.update(&buf);
+                if let Some(md5) = md5.as_mut() {
+                    md5.update(&buf);
+                }
                 size += buf.len() as u64;
                 emit(progress.as_ref(), TransferEvent::Sent(buf.len() as u64));
                 if sender.send(Ok(buf.freeze())).await.is_err() {
@@ -463,7 +470,7 @@ impl PithosClient {
                 }
             }
             drop(sender);
-            Ok::<_, Error>((size, md5.finish_hex()))
+            Ok::<_, Error>((size, md5.map(Md5::finish_hex)))
         };
         let (sent, read) = futures_util::future::join(self.endpoint().send(request), read).await;
         let response = sent?;
@@ -472,7 +479,9 @@ impl PithosClient {
             .header("etag")
             .map(|e| e.trim_matches('"').to_owned())
             .unwrap_or_default();
-        check_etag(container, object, &expected, &etag)?;
+        if let Some(expected) = expected {
+            check_etag(container, object, &expected, &etag)?;
+        }
         Ok(UploadOutcome {
             etag,
             version: None,
@@ -483,9 +492,10 @@ impl PithosClient {
         })
     }
 
-    /// Streams `len` bytes of `path` from `offset` as one object; the MD5
-    /// is computed as the bytes are read (on the reading thread) and must
-    /// equal the ETag the server answers. Returns that ETag.
+    /// Streams `len` bytes of `path` from `offset` as one object; with
+    /// `check_md5`, the MD5 is computed as the bytes are read (on the
+    /// reading thread) and must equal the ETag the server answers. Returns
+    /// that ETag.
     #[allow(clippy::too_many_arguments)]
     async fn put_file_part(
         &self,
@@ -496,15 +506,16 @@ impl PithosClient {
         len: u64,
         put: &PutOptions,
         progress: Option<Progress>,
+        check_md5: bool,
     ) -> Result<String> {
         let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, BoxError>>(4);
         let path_owned = path.to_owned();
-        let reader = tokio::task::spawn_blocking(move || -> Result<String> {
+        let reader = tokio::task::spawn_blocking(move || -> Result<Option<String>> {
             let what = || format!("cannot read {}", path_owned.display());
             let mut file = std::fs::File::open(&path_owned).map_err(|e| Error::io(what(), e))?;
             file.seek(SeekFrom::Start(offset))
                 .map_err(|e| Error::io(what(), e))?;
-            let mut md5 = Md5::new();
+            let mut md5 = check_md5.then(Md5::new);
             let mut left = len;
             while left > 0 {
                 let want = (CHUNK as u64).min(left) as usize;
@@ -524,14 +535,16 @@ impl PithosClient {
                         ),
                     ));
                 }
-                md5.update(&buf);
+                if let Some(md5) = md5.as_mut() {
+                    md5.update(&buf);
+                }
                 left -= want as u64;
                 if sender.blocking_send(Ok(Bytes::from(buf))).is_err() {
                     // The request ended early; its error tells why.
                     break;
                 }
             }
-            Ok(md5.finish_hex())
+            Ok(md5.map(Md5::finish_hex))
         });
         let progress_body = progress.clone();
         let stream = futures_util::stream::unfold(receiver, move |mut receiver| {
@@ -562,23 +575,35 @@ impl PithosClient {
             .header("etag")
             .map(|e| e.trim_matches('"').to_owned())
             .unwrap_or_default();
-        check_etag(container, object, &expected, &etag)?;
+        if let Some(expected) = expected {
+            check_etag(container, object, &expected, &etag)?;
+        }
         Ok(etag)
     }
 
     /// The checker for the body of a plain-Swift object response: its MD5
-    /// ETag, or for a large object (DLO or SLO) the ETags of its segments.
+    /// ETag, or for a large object (DLO or SLO) the ETags of its segments;
+    /// without `check_md5`, its size only.
     pub(crate) async fn swift_checker(
         &self,
         container: &str,
         object: &str,
         headers: &HeaderMap,
+        check_md5: bool,
     ) -> Result<Checker> {
         let headers = crate::headers::decoded_headers(headers);
         let what = format!("{container}/{object}");
         let size = headers
             .get("content-length")
             .and_then(|v| v.trim().parse().ok());
+        if !check_md5 {
+            return Ok(Checker {
+                what,
+                size,
+                seen: 0,
+                mode: Mode::SizeOnly,
+            });
+        }
         let etag = headers
             .get("etag")
             .map(|e| e.trim().trim_matches('"').to_owned())

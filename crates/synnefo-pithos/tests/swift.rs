@@ -235,6 +235,38 @@ async fn objects_go_up_and_down_verified_by_md5() {
             .unwrap(),
         data
     );
+    // Without the MD5 check (python-swiftclient's --ignore-checksum): the
+    // same bytes, only sizes checked.
+    let unchecked_up = UploadOptions {
+        check_md5: false,
+        ..UploadOptions::default()
+    };
+    let outcome = client
+        .upload_file(&name, "unchecked", &source, &unchecked_up)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.etag,
+        md5_hex(&data),
+        "the server's ETag is passed on"
+    );
+    let target = dir.path().join("unchecked");
+    let outcome = client
+        .download_file(
+            &name,
+            "unchecked",
+            &target,
+            &DownloadOptions {
+                check_md5: false,
+                ..DownloadOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, DownloadOutcome::Downloaded { size, .. } if size == data.len() as u64)
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), data);
     // A reader of unknown size: one chunked PUT.
     let reader = std::io::Cursor::new(data[..1_500_000].to_vec());
     let outcome = client

@@ -606,7 +606,7 @@ fn download_options(args: &FileDownload, overwrite: bool) -> DownloadOptions {
         conditions: super::file::read_options(args.object_version, &args.conditions),
         overwrite,
         resume: true,
-        progress: None,
+        ..DownloadOptions::default()
     }
 }
 

@@ -110,7 +110,7 @@ impl PithosClient {
         options: &DownloadOptions,
     ) -> Result<Option<Start>> {
         let checker = self
-            .swift_checker(container, object, response.headers())
+            .swift_checker(container, object, response.headers(), options.check_md5)
             .await?;
         let etag = response.header("etag").map(str::to_owned);
         let kept = match (&etag, checker.size) {
@@ -197,7 +197,7 @@ impl PithosClient {
             Digests::NotModified => Ok(None),
             Digests::Plain(response) => {
                 let checker = self
-                    .swift_checker(container, object, response.headers())
+                    .swift_checker(container, object, response.headers(), options.check_md5)
                     .await?;
                 Ok(Some(Start {
                     response,

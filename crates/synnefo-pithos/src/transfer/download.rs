@@ -38,6 +38,12 @@ pub struct DownloadOptions {
     pub resume: bool,
     /// Progress callback.
     pub progress: Option<Progress>,
+    /// On plain Swift, check the bytes against the MD5 ETag (per segment
+    /// for a large object) as they arrive (default on). Off, as
+    /// python-swiftclient's `--ignore-checksum`, only sizes are checked,
+    /// which saves the MD5's CPU time. Pithos+ downloads always check
+    /// every block against its hash.
+    pub check_md5: bool,
 }
 
 impl Default for DownloadOptions {
@@ -48,6 +54,7 @@ impl Default for DownloadOptions {
             overwrite: false,
             resume: true,
             progress: None,
+            check_md5: true,
         }
     }
 }
@@ -325,7 +332,7 @@ impl PithosClient {
                 // Plain Swift: the body as it comes, checked as it passes;
                 // a mismatch ends the stream with an error.
                 let mut checker = Some(
-                    self.swift_checker(container, object, response.headers())
+                    self.swift_checker(container, object, response.headers(), options.check_md5)
                         .await?,
                 );
                 let progress = options.progress.clone();

@@ -74,7 +74,7 @@ impl PithosClient {
         if swift::is_plain_swift(response.headers()) {
             // No X-Object-Hash: check the MD5 ETag (or the segments').
             let mut checker = self
-                .swift_checker(container, object, response.headers())
+                .swift_checker(container, object, response.headers(), true)
                 .await?;
             let data = response.into_body();
             checker.feed(&data)?;

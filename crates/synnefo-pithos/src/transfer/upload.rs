@@ -39,6 +39,13 @@ pub struct UploadOptions {
     pub max_rounds: u32,
     /// Progress callback.
     pub progress: Option<Progress>,
+    /// On plain Swift, compute the MD5 of what is sent and check it
+    /// against the ETag the server answers (default on). Off, as
+    /// python-swiftclient's `--ignore-checksum`, only sizes are checked,
+    /// which saves the MD5's CPU time (about 1.7 s per GiB on a 2-core
+    /// test machine). Pithos+ uploads are made of block hashes and are
+    /// always checked.
+    pub check_md5: bool,
 }
 
 impl Default for UploadOptions {
@@ -48,6 +55,7 @@ impl Default for UploadOptions {
             concurrency: 8,
             max_rounds: 4,
             progress: None,
+            check_md5: true,
         }
     }
 }
