@@ -13,6 +13,7 @@ use crate::commands::pithos_util::{NameFilters, parse_date, parse_key_value, par
 use crate::commands::port::PortCommand;
 use crate::commands::project::ProjectCommand;
 use crate::commands::quota::{QuotaCommand, ResourceCommand};
+use crate::commands::scripts::ScriptsCommand;
 use crate::commands::server::ServerCommand;
 use crate::commands::service_account::{ServiceNames, ServiceQuotas, ServiceUuids};
 use crate::commands::snapshot::SnapshotCommand;
@@ -113,6 +114,10 @@ pub(crate) enum Command {
     /// The command lines run so far (shared with kamaki).
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Useful scripts (kamaki's contrib): `verifyfs` checks a container's
+    /// directory markers.
+    #[command(subcommand)]
+    Scripts(ScriptsCommand),
     /// Pithos+ objects: list, upload, download, share, publish.
     #[command(subcommand)]
     File(FileCommand),

@@ -799,3 +799,82 @@ async fn config_default_container_pithos_url_and_locations() {
     let err = env.fails(&["file", "cat", "pithos:///box/x"]);
     assert!(err.contains("invalid location"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verifyfs_reports_and_fixes_directory_markers() {
+    let sim = sim().await;
+    let alice = user(&sim, "alice@example.org");
+    let env = Env::new(&sim, &alice.token);
+    let client = pithos(&sim, &alice).await;
+    client
+        .create_container("tree", &ContainerOptions::default())
+        .await
+        .unwrap();
+    let put = |name: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .upload_bytes(
+                    "tree",
+                    name,
+                    bytes::Bytes::from_static(b"x"),
+                    &UploadOptions::default(),
+                )
+                .await
+                .unwrap();
+        }
+    };
+    put("docs/a/b.txt").await;
+    put("notes").await;
+    put("notes/x.txt").await;
+    client.create_directory("tree", "docs").await.unwrap();
+    client.create_directory("tree", r"win\dir").await.unwrap();
+
+    // Only a report, and a failure that names what to fix and how.
+    let err = env.fails(&["scripts", "verifyfs", "tree"]);
+    assert!(
+        err.contains("notes (--fix-conflicts")
+            && err.contains(r"win\dir (--fix-dir-names)")
+            && err.contains("docs/a"),
+        "{err}"
+    );
+    // Fixing needs a confirmation; without a terminal, --yes.
+    let err = env.fails(&["scripts", "verifyfs", "tree", "--fix-conflicts"]);
+    assert!(err.contains("--yes"), "{err}");
+
+    let report = env.json(&[
+        "scripts",
+        "verifyfs",
+        "tree",
+        "--fix-conflicts",
+        "--fix-dir-names",
+        "--fix-missing-dirs",
+        "--yes",
+    ]);
+    assert_eq!(report["conflicts"], serde_json::json!([]), "{report}");
+    assert_eq!(report["missing"], serde_json::json!([]), "{report}");
+    let fixed: Vec<String> = report["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        fixed
+            .iter()
+            .any(|f| f.starts_with("renamed notes to notes_orig_")),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed.contains(&r"renamed win\dir to win/dir".to_owned()),
+        "{fixed:?}"
+    );
+    assert!(fixed.contains(&"created docs/a".to_owned()), "{fixed:?}");
+    assert!(fixed.contains(&"created notes".to_owned()), "{fixed:?}");
+    assert!(fixed.contains(&"created win".to_owned()), "{fixed:?}");
+    // The renamed object kept its bytes; the tree is whole now.
+    let backup = fixed[0].trim_start_matches("renamed notes to ").to_owned();
+    assert_eq!(env.ok(&["file", "cat", &format!("/tree/{backup}")]), "x");
+    let table = env.ok(&["scripts", "verifyfs", "tree"]);
+    assert!(table.contains("consistent"), "{table}");
+}

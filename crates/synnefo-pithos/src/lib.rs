@@ -11,6 +11,7 @@
 mod account;
 mod client;
 mod container;
+mod directories;
 pub mod hash;
 mod headers;
 mod models;
@@ -24,6 +25,7 @@ mod transfer;
 pub use account::ListOptions;
 pub use client::PithosClient;
 pub use container::{ContainerOptions, DeleteContainer, ListObjectsOptions};
+pub use directories::{DirectoryCheck, check_directories};
 pub use models::{
     AccountInfo, AccountQuota, Conditional, ContainerCreation, ContainerEntry, ContainerInfo,
     ContainerPolicy, ContainerUsage, Hashmap, ListingEntry, MetaFilter, ObjectEntry, ObjectInfo,

@@ -24,6 +24,7 @@ pub(crate) mod pithos_util;
 pub(crate) mod port;
 pub(crate) mod project;
 pub(crate) mod quota;
+pub(crate) mod scripts;
 pub(crate) mod server;
 pub(crate) mod service_account;
 mod sharer;
@@ -62,6 +63,7 @@ pub(crate) async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sharer(command) => sharer::run(&cli.global, command).await,
         Command::Group(command) => group::run(&cli.global, command).await,
         Command::History(command) => history::run(&cli.global, command),
+        Command::Scripts(command) => scripts::run(&cli.global, command).await,
         Command::Server(command) => server::run(&cli.global, command).await,
         Command::Flavor(command) => flavor::run(&cli.global, command).await,
         Command::Keypair(command) => keypair::run(&cli.global, command).await,
