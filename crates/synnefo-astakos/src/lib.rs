@@ -37,6 +37,7 @@ mod quotas;
 mod resources;
 #[cfg(test)]
 mod testing;
+mod users;
 
 pub use account::AccountClient;
 pub use catalog::ServiceCatalog;
@@ -53,3 +54,4 @@ pub use projects::{
 };
 pub use quotas::{ProjectQuota, Quota, Quotas};
 pub use resources::ResourceInfo;
+pub use users::CloudUsers;

@@ -289,3 +289,45 @@ async fn account_user_catalogs_and_feedback() {
     let error = stranger.username(&alice.uuid).await.unwrap_err();
     assert!(error.is_unauthorized(), "{error}");
 }
+
+#[tokio::test]
+async fn several_users_are_kept_listed_selected_and_removed() {
+    let sim = Sim::start().await.unwrap();
+    let alice = sim.user("alice@example.org").unwrap().clone();
+    let bob = sim.user("bob@example.org").unwrap().clone();
+    let mut users = synnefo_astakos::CloudUsers::new(http(), sim.identity_url());
+    assert!(users.current().is_none());
+    users.authenticate(Token::new(&bob.token)).await.unwrap();
+    users.authenticate(Token::new(&alice.token)).await.unwrap();
+    // A refused token is not kept.
+    let error = users
+        .authenticate(Token::new("not-a-token"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::UNAUTHORIZED));
+    let mut listed: Vec<&str> = users.list_users().iter().map(|u| u.id.as_str()).collect();
+    listed.sort_unstable();
+    let mut expected = vec![alice.uuid.as_str(), bob.uuid.as_str()];
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    // The first one authenticated is current; each keeps its own token.
+    assert_eq!(users.current().unwrap().user().id, bob.uuid);
+    assert_eq!(users.token(&alice.uuid).unwrap().expose(), alice.token);
+    assert!(users.select(&alice.uuid));
+    assert!(!users.select("no-such-uuid"));
+    assert_eq!(users.current().unwrap().user().id, alice.uuid);
+    // Each session works as that user.
+    let names = users
+        .user(&bob.uuid)
+        .unwrap()
+        .uuids_to_names(&[alice.uuid.as_str()])
+        .await
+        .unwrap();
+    assert_eq!(names.get(&alice.uuid), Some(&alice.name));
+    // Removing the current user makes the one left current.
+    let removed = users.remove_user(&alice.uuid).unwrap();
+    assert_eq!(removed.user().id, alice.uuid);
+    assert!(users.remove_user(&alice.uuid).is_none());
+    assert_eq!(users.current().unwrap().user().id, bob.uuid);
+    assert_eq!(users.list_users().len(), 1);
+}
