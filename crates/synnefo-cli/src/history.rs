@@ -240,7 +240,8 @@ pub(crate) fn config_tokens(config: &Config) -> Vec<String> {
 /// config's tokens and `secrets` (tokens given on the command line)
 /// masked. Never fails the run: a history that cannot be written is
 /// reported in the debug log.
-pub(crate) fn record(config: &Config, args: &[String], secrets: &[String]) {
+/// Gives the line recorded (for the log file).
+pub(crate) fn record(config: &Config, args: &[String], secrets: &[String]) -> String {
     let mut all = config_tokens(config);
     all.extend(secrets.iter().cloned());
     let line = command_line(args, &all);
@@ -252,6 +253,7 @@ pub(crate) fn record(config: &Config, args: &[String], secrets: &[String]) {
             "cannot record the command in the history"
         );
     }
+    line
 }
 
 /// Opens for appending or rewriting, creating the file readable by its

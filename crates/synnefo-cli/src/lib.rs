@@ -9,6 +9,7 @@ mod commands;
 pub mod config;
 mod history;
 mod local_path;
+mod log_file;
 mod output;
 mod progress;
 mod report;
@@ -21,16 +22,18 @@ use std::process::ExitCode;
 /// and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    report::init_logging(&cli.global);
-    if let (Some(secrets), Ok(config)) = (
-        commands::history::recordable(&cli.command),
-        session::load_config(&cli.global),
-    ) {
+    // A config that cannot be read is the command's error to report; here
+    // it only means no log file and no history.
+    let config = session::load_config(&cli.global).ok();
+    let log_file = config.as_ref().and_then(log_file::LogFile::from_config);
+    report::init_logging(&cli.global, log_file.as_ref());
+    if let (Some(secrets), Some(config)) = (commands::history::recordable(&cli.command), &config) {
         let args: Vec<String> = std::env::args_os()
             .skip(1)
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        history::record(&config, &args, &secrets);
+        let line = history::record(config, &args, &secrets);
+        tracing::info!(target: "snf", "{line}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -3,13 +3,18 @@
 
 use crate::args::GlobalArgs;
 use crate::config::ConfigError;
+use crate::log_file::LogFile;
 use std::process::ExitCode;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Sends tracing output to stderr: warnings always (such as the insecure-TLS
-/// one), requests with `-v`, bodies with `-d`. Tokens are masked by the
-/// transport before anything is logged. `SNF_LOG` overrides the filter.
-pub(crate) fn init_logging(global: &GlobalArgs) {
+/// one), requests with `-v`, bodies with `-vv` or `-d`. Tokens are masked by
+/// the transport before anything is logged. `SNF_LOG` overrides the filter.
+/// With a `log_file`, the HTTP traffic also goes there (see
+/// [`crate::log_file`]).
+pub(crate) fn init_logging(global: &GlobalArgs, log_file: Option<&LogFile>) {
     let default = if global.debug {
         "debug,synnefo_core=trace,hyper_util=info"
     } else if global.verbose > 1 {
@@ -21,11 +26,31 @@ pub(crate) fn init_logging(global: &GlobalArgs) {
         "warn"
     };
     let filter = EnvFilter::try_from_env("SNF_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
+        .with_filter(filter);
+    let file = log_file.and_then(|log| match log.open() {
+        Ok(file) => Some(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::sync::Mutex::new(file))
+                .with_ansi(false)
+                .with_target(false)
+                .with_thread_ids(log.pid)
+                .with_filter(EnvFilter::new(log.filter())),
+        ),
+        Err(error) => {
+            eprintln!(
+                "snf: warning: cannot write the log file {} ({error}); logging to it is off",
+                log.path.display()
+            );
+            None
+        }
+    });
+    let _ = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file)
         .try_init();
 }
 

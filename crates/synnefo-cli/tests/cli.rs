@@ -314,3 +314,52 @@ async fn double_verbose_adds_bodies_with_tokens_masked() {
     assert!(err.contains("\"access\""), "-vv shows bodies: {err}");
     assert!(!err.contains(sim.token()), "token leaked: {err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_file_only_when_set_with_tokens_masked() {
+    let sim = Sim::start().await.unwrap();
+    let env = kamaki_env(&sim);
+    let bob = sim.user("bob@example.org").unwrap();
+    // kamaki's default (~/.kamaki.log) is not written: nobody asked for it.
+    env.ok(&["user", "info"]);
+    assert!(!env.path(".kamaki.log").exists());
+
+    let log = env.path("snf.log");
+    env.ok(&["config", "set", "log_file", log.to_str().unwrap()]);
+    env.ok(&["user", "authenticate", &bob.token]);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("snf --config"), "the command line: {text}");
+    assert!(text.contains("user authenticate ..."), "{text}");
+    assert!(text.contains("POST"), "the requests: {text}");
+    assert!(
+        !text.contains("\"access\""),
+        "no bodies without log_data: {text}"
+    );
+    assert!(
+        !text.contains(sim.token()) && !text.contains(&bob.token),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    env.ok(&["config", "set", "log_data", "on"]);
+    env.ok(&["user", "info"]);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("\"access\""), "log_data adds bodies: {text}");
+    assert!(
+        !text.contains(sim.token()) && !text.contains(&bob.token),
+        "{text}"
+    );
+    assert!(!text.contains("ThreadId("), "{text}");
+    env.ok(&["config", "set", "log_pid", "on"]);
+    env.ok(&["user", "info"]);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("ThreadId("), "log_pid tags lines: {text}");
+    // Nothing of it on stderr.
+    let output = env.snf(&["user", "info"]);
+    assert!(!stderr(&output).contains("POST"), "{}", stderr(&output));
+}
