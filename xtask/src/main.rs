@@ -132,7 +132,35 @@ fn deny() -> Result<()> {
 /// Every published crate must package and build on its own, as crates.io
 /// would see it (workspace siblings resolved from the packaged versions).
 fn publish_check() -> Result<()> {
+    // Cargo treats the crates it verifies against as immutable registry
+    // crates, so builds of the same version left from an earlier run would
+    // be reused, stale (measured: a new core method "not found"). Every run
+    // builds in a target folder of its own, from scratch.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+        .join("publish-check");
+    if target.exists() {
+        std::fs::remove_dir_all(&target)?;
+    }
+    // Cargo also unpacks the verified crates under
+    // `$CARGO_HOME/registry/src/-<hash of the temporary registry>/` and
+    // would reuse an old unpacking of the same version: those folders (the
+    // only ones there whose names start with `-`) go too.
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(sources) = cargo_home.map(|h| h.join("registry").join("src"))
+        && let Ok(entries) = std::fs::read_dir(&sources)
+    {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with('-') {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        }
+    }
     let mut package = cargo();
+    package.env("CARGO_TARGET_DIR", &target);
     package.args([
         "package",
         "--workspace",
