@@ -105,7 +105,12 @@ fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]);
-    run(clippy, "cargo clippy -D warnings")
+    run(clippy, "cargo clippy -D warnings")?;
+    // The API docs: broken links and stray HTML fail like warnings do.
+    let mut doc = cargo();
+    doc.args(["doc", "--workspace", "--no-deps", "--quiet"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    run(doc, "cargo doc -D warnings")
 }
 
 fn test() -> Result<()> {

@@ -1,6 +1,6 @@
 //! The display of a wait (`-w`, `snf server wait`, `snf volume wait`): a
 //! percentage bar while a server reports its build progress, otherwise a
-//! countdown to the timeout (kamaki's "<n>s to timeout"). On stderr;
+//! countdown to the timeout (kamaki's "`<n>s to timeout`"). On stderr;
 //! hidden with `-N/--no-progress-bar` or when stderr is not a terminal.
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
