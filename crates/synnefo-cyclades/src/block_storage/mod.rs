@@ -1,6 +1,7 @@
 //! The block storage service (`volume`): volumes, snapshots, volume types.
 
 mod client;
+mod metadata;
 mod models;
 mod snapshots;
 mod volumes;

@@ -1,8 +1,8 @@
 //! Snapshots and volume types.
 
 use super::client::BlockStorageClient;
+use super::metadata;
 use super::models::{CreateSnapshot, Snapshot, UpdateSnapshot, VolumeType};
-use serde_json::json;
 use synnefo_compute::Metadata;
 use synnefo_core::{Error, Request, Result};
 
@@ -130,7 +130,7 @@ impl BlockStorageClient {
 
     /// `GET /snapshots/<id>/metadata`.
     pub fn get_snapshot_metadata_request(&self, snapshot_id: &str) -> Request {
-        snapshot_path(Request::get(), snapshot_id).segment("metadata")
+        metadata::get("snapshots", snapshot_id)
     }
 
     /// A snapshot's metadata: the image properties behind it (the
@@ -154,14 +154,7 @@ impl BlockStorageClient {
         metadata: &Metadata,
         replace: bool,
     ) -> Result<Request> {
-        let request = if replace {
-            Request::put()
-        } else {
-            Request::post()
-        };
-        snapshot_path(request, snapshot_id)
-            .segment("metadata")
-            .json(&json!({ "metadata": metadata }))
+        metadata::set("snapshots", snapshot_id, metadata, replace)
     }
 
     /// Merges `metadata` into a snapshot's; returns all of it.
@@ -193,9 +186,7 @@ impl BlockStorageClient {
 
     /// `DELETE /snapshots/<id>/metadata/<key>`.
     pub fn delete_snapshot_metadata_request(&self, snapshot_id: &str, key: &str) -> Request {
-        snapshot_path(Request::delete(), snapshot_id)
-            .segment("metadata")
-            .segment(key)
+        metadata::delete_key("snapshots", snapshot_id, key)
     }
 
     /// Deletes one metadata key of a snapshot (a missing key is not an
@@ -243,6 +234,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::testing::{Scripted, body, line, volume_client};
+    use serde_json::json;
 
     #[test]
     fn snapshot_and_type_requests() {

@@ -2,6 +2,7 @@
 //! reassignment, and waits on their status.
 
 use super::client::BlockStorageClient;
+use super::metadata;
 use super::models::{CreateVolume, UpdateVolume, Volume};
 use serde_json::{Value, json};
 use std::sync::{Mutex, PoisonError};
@@ -138,7 +139,7 @@ impl BlockStorageClient {
 
     /// `GET /volumes/<id>/metadata`.
     pub fn get_volume_metadata_request(&self, volume_id: &str) -> Request {
-        volume_path(Request::get(), volume_id).segment("metadata")
+        metadata::get("volumes", volume_id)
     }
 
     /// A volume's metadata.
@@ -161,14 +162,7 @@ impl BlockStorageClient {
         metadata: &Metadata,
         replace: bool,
     ) -> Result<Request> {
-        let request = if replace {
-            Request::put()
-        } else {
-            Request::post()
-        };
-        volume_path(request, volume_id)
-            .segment("metadata")
-            .json(&json!({ "metadata": metadata }))
+        metadata::set("volumes", volume_id, metadata, replace)
     }
 
     /// Merges `metadata` into a volume's; returns all of it.
@@ -200,9 +194,7 @@ impl BlockStorageClient {
 
     /// `DELETE /volumes/<id>/metadata/<key>`.
     pub fn delete_volume_metadata_request(&self, volume_id: &str, key: &str) -> Request {
-        volume_path(Request::delete(), volume_id)
-            .segment("metadata")
-            .segment(key)
+        metadata::delete_key("volumes", volume_id, key)
     }
 
     /// Deletes one metadata key of a volume (Synnefo answers `200`).
