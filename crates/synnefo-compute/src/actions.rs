@@ -45,7 +45,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::server_action`].
     pub async fn reboot_server(&self, server_id: u64, kind: RebootType) -> Result<()> {
-        self.send_empty(self.reboot_server_request(server_id, kind)?)
+        self.endpoint()
+            .send_empty(self.reboot_server_request(server_id, kind)?)
             .await
     }
 
@@ -66,7 +67,9 @@ impl ComputeClient {
     /// As [`ComputeClient::server_action`]; `400` unless the server is
     /// `STOPPED`.
     pub async fn start_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.start_server_request(server_id)?).await
+        self.endpoint()
+            .send_empty(self.start_server_request(server_id)?)
+            .await
     }
 
     /// OpenStack's stop action: `{"os-stop": {}}` (kamaki's `null`
@@ -85,7 +88,8 @@ impl ComputeClient {
     /// As [`ComputeClient::server_action`]; `400` unless the server is
     /// `ACTIVE`.
     pub async fn shutdown_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.shutdown_server_request(server_id)?)
+        self.endpoint()
+            .send_empty(self.shutdown_server_request(server_id)?)
             .await
     }
 
@@ -104,7 +108,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::server_action`].
     pub async fn resize_server(&self, server_id: u64, flavor_id: u64) -> Result<()> {
-        self.send_empty(self.resize_server_request(server_id, flavor_id)?)
+        self.endpoint()
+            .send_empty(self.resize_server_request(server_id, flavor_id)?)
             .await
     }
 
@@ -122,7 +127,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::server_action`].
     pub async fn confirm_resize_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.confirm_resize_server_request(server_id)?)
+        self.endpoint()
+            .send_empty(self.confirm_resize_server_request(server_id)?)
             .await
     }
 
@@ -140,7 +146,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::server_action`].
     pub async fn revert_resize_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.revert_resize_server_request(server_id)?)
+        self.endpoint()
+            .send_empty(self.revert_resize_server_request(server_id)?)
             .await
     }
 
@@ -218,7 +225,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::server_action`].
     pub async fn change_admin_password(&self, server_id: u64, new_password: &str) -> Result<()> {
-        self.send_empty(self.change_admin_password_request(server_id, new_password)?)
+        self.endpoint()
+            .send_empty(self.change_admin_password_request(server_id, new_password)?)
             .await
     }
 
@@ -287,7 +295,8 @@ impl ComputeClient {
         server_id: u64,
         rescue_image_ref: Option<&str>,
     ) -> Result<()> {
-        self.send_empty(self.rescue_server_request(server_id, rescue_image_ref)?)
+        self.endpoint()
+            .send_empty(self.rescue_server_request(server_id, rescue_image_ref)?)
             .await
     }
 
@@ -304,7 +313,8 @@ impl ComputeClient {
     /// # Errors
     /// As [`ComputeClient::rescue_server`].
     pub async fn unrescue_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.unrescue_server_request(server_id)?)
+        self.endpoint()
+            .send_empty(self.unrescue_server_request(server_id)?)
             .await
     }
 
@@ -326,7 +336,7 @@ impl ComputeClient {
     /// As [`ComputeClient::server_action`].
     pub async fn get_vnc_console(&self, server_id: u64, console_type: &str) -> Result<Console> {
         let request = self.get_vnc_console_request(server_id, console_type)?;
-        self.send_field(request, "console").await
+        self.endpoint().send_field(request, "console").await
     }
 }
 

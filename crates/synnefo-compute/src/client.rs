@@ -69,16 +69,6 @@ impl ComputeClient {
         self.endpoint.send(request).await
     }
 
-    /// Sends `request` and decodes the value under `key` of the JSON body.
-    pub(crate) async fn send_field<T: DeserializeOwned>(
-        &self,
-        request: Request,
-        key: &str,
-    ) -> Result<T> {
-        let response = self.endpoint.send(request).await?;
-        response.json_field(key)
-    }
-
     /// As [`ComputeClient::send_field`], `None` when the server answered
     /// `304 Not Modified`.
     pub(crate) async fn send_field_unless_unchanged<T: DeserializeOwned>(
@@ -91,11 +81,6 @@ impl ComputeClient {
             return Ok(None);
         }
         response.json_field(key).map(Some)
-    }
-
-    /// Sends `request`, ignoring any body.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
-        self.endpoint.send(request).await.map(drop)
     }
 }
 

@@ -64,7 +64,8 @@ impl ComputeClient {
     /// one the caller's projects do not grant.
     #[doc(alias = "get_flavor")]
     pub async fn get_flavor_details(&self, flavor_id: u64) -> Result<Flavor> {
-        self.send_field(self.get_flavor_details_request(flavor_id), "flavor")
+        self.endpoint()
+            .send_field(self.get_flavor_details_request(flavor_id), "flavor")
             .await
     }
 
@@ -79,7 +80,9 @@ impl ComputeClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] where the endpoint does not exist.
     pub async fn get_limits(&self) -> Result<Limits> {
-        self.send_field(self.get_limits_request(), "limits").await
+        self.endpoint()
+            .send_field(self.get_limits_request(), "limits")
+            .await
     }
 }
 

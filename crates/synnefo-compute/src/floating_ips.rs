@@ -25,7 +25,8 @@ impl ComputeClient {
     /// [`synnefo_core::Error::Http`] where the endpoint does not exist.
     #[doc(alias = "get_floating_ip_pools")]
     pub async fn list_floating_ip_pools(&self) -> Result<Vec<FloatingIpPool>> {
-        self.send_field(self.list_floating_ip_pools_request(), "floating_ip_pools")
+        self.endpoint()
+            .send_field(self.list_floating_ip_pools_request(), "floating_ip_pools")
             .await
     }
 
@@ -45,7 +46,8 @@ impl ComputeClient {
     /// `floating_ips`.
     #[doc(alias = "get_floating_ips")]
     pub async fn list_floating_ips(&self) -> Result<Vec<FloatingIp>> {
-        self.send_field(self.get_floating_ips_request(None), "floating_ips")
+        self.endpoint()
+            .send_field(self.get_floating_ips_request(None), "floating_ips")
             .await
     }
 
@@ -102,7 +104,8 @@ impl ComputeClient {
     /// [`ComputeClient::remove_floating_ip`] until the server's detach job
     /// has completed (poll, or retry the `409`).
     pub async fn delete_floating_ip(&self, floating_ip_id: &str) -> Result<()> {
-        self.send_empty(self.delete_floating_ip_request(floating_ip_id))
+        self.endpoint()
+            .send_empty(self.delete_floating_ip_request(floating_ip_id))
             .await
     }
 
@@ -124,7 +127,8 @@ impl ComputeClient {
     /// the server is building, `400` while another job of the server is
     /// pending.
     pub async fn add_floating_ip(&self, server_id: u64, address: &str) -> Result<()> {
-        self.send_empty(self.add_floating_ip_request(server_id, address)?)
+        self.endpoint()
+            .send_empty(self.add_floating_ip_request(server_id, address)?)
             .await
     }
 
@@ -148,7 +152,8 @@ impl ComputeClient {
     /// to the server or another job of the server is pending, `404` for an
     /// address that is not one of the caller's floating IPs.
     pub async fn remove_floating_ip(&self, server_id: u64, address: &str) -> Result<()> {
-        self.send_empty(self.remove_floating_ip_request(server_id, address)?)
+        self.endpoint()
+            .send_empty(self.remove_floating_ip_request(server_id, address)?)
             .await
     }
 }

@@ -71,7 +71,8 @@ impl ComputeClient {
     /// `image` (kamaki's "Image not available").
     #[doc(alias = "get_image")]
     pub async fn get_image_details(&self, image_id: &str) -> Result<Image> {
-        self.send_field(self.get_image_details_request(image_id), "image")
+        self.endpoint()
+            .send_field(self.get_image_details_request(image_id), "image")
             .await
     }
 
@@ -86,7 +87,9 @@ impl ComputeClient {
     /// [`synnefo_core::Error::Http`]: `404` for an unknown image, `403` for
     /// one the caller does not own.
     pub async fn delete_image(&self, image_id: &str) -> Result<()> {
-        self.send_empty(self.delete_image_request(image_id)).await
+        self.endpoint()
+            .send_empty(self.delete_image_request(image_id))
+            .await
     }
 
     /// `GET /images/<id>/metadata[/<key>]` (kamaki `images_metadata_get`).
@@ -226,7 +229,8 @@ impl ComputeClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for a missing key.
     pub async fn delete_image_metadata(&self, image_id: &str, key: &str) -> Result<()> {
-        self.send_empty(self.delete_image_metadata_request(image_id, key))
+        self.endpoint()
+            .send_empty(self.delete_image_metadata_request(image_id, key))
             .await
     }
 }

@@ -41,6 +41,7 @@ impl ComputeClient {
     /// `keypairs`.
     pub async fn list_keypairs(&self) -> Result<Vec<Keypair>> {
         let listed: Vec<ListedKeypair> = self
+            .endpoint()
             .send_field(self.get_keypairs_request(None), "keypairs")
             .await?;
         Ok(listed
@@ -55,7 +56,8 @@ impl ComputeClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown name.
     #[doc(alias = "get_keypair")]
     pub async fn get_keypair_details(&self, key_name: &str) -> Result<Keypair> {
-        self.send_field(self.get_keypairs_request(Some(key_name)), "keypair")
+        self.endpoint()
+            .send_field(self.get_keypairs_request(Some(key_name)), "keypair")
             .await
     }
 
@@ -88,7 +90,8 @@ impl ComputeClient {
     /// Synnefo's 10 keys per user.
     #[doc(alias = "create_key")]
     pub async fn create_keypair(&self, key_name: &str) -> Result<Keypair> {
-        self.send_field(self.create_keypair_request(key_name, None)?, "keypair")
+        self.endpoint()
+            .send_field(self.create_keypair_request(key_name, None)?, "keypair")
             .await
     }
 
@@ -101,7 +104,7 @@ impl ComputeClient {
     #[doc(alias = "import_keypair")]
     pub async fn upload_keypair(&self, key_name: &str, public_key: &str) -> Result<Keypair> {
         let request = self.create_keypair_request(key_name, Some(public_key))?;
-        self.send_field(request, "keypair").await
+        self.endpoint().send_field(request, "keypair").await
     }
 
     /// `DELETE /os-keypairs/<name>`.
@@ -114,7 +117,9 @@ impl ComputeClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for an unknown name.
     pub async fn delete_keypair(&self, key_name: &str) -> Result<()> {
-        self.send_empty(self.delete_keypair_request(key_name)).await
+        self.endpoint()
+            .send_empty(self.delete_keypair_request(key_name))
+            .await
     }
 }
 

@@ -70,7 +70,8 @@ impl ComputeClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown server.
     #[doc(alias = "get_server")]
     pub async fn get_server_details(&self, server_id: u64) -> Result<ServerDetails> {
-        self.send_field(self.get_server_details_request(server_id), "server")
+        self.endpoint()
+            .send_field(self.get_server_details_request(server_id), "server")
             .await
     }
 
@@ -95,7 +96,8 @@ impl ComputeClient {
     /// `409` when no floating IP is free on a requested public network,
     /// `413` over quota.
     pub async fn create_server(&self, create: &CreateServer) -> Result<ServerDetails> {
-        self.send_field(self.create_server_request(create)?, "server")
+        self.endpoint()
+            .send_field(self.create_server_request(create)?, "server")
             .await
     }
 
@@ -114,7 +116,8 @@ impl ComputeClient {
     /// [`synnefo_core::Error::Http`]: `400` for a name over 255 characters
     /// or a deleted server, `404` for an unknown one.
     pub async fn update_server(&self, server_id: u64, update: &UpdateServer) -> Result<()> {
-        self.send_empty(self.update_server_request(server_id, update)?)
+        self.endpoint()
+            .send_empty(self.update_server_request(server_id, update)?)
             .await
     }
 
@@ -142,7 +145,9 @@ impl ComputeClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for an unknown server.
     pub async fn delete_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.delete_server_request(server_id)).await
+        self.endpoint()
+            .send_empty(self.delete_server_request(server_id))
+            .await
     }
 
     /// `GET /servers/<id>/metadata[/<key>]` (kamaki `servers_metadata_get`).
@@ -282,7 +287,8 @@ impl ComputeClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for a missing key.
     pub async fn delete_server_metadata(&self, server_id: u64, key: &str) -> Result<()> {
-        self.send_empty(self.delete_server_metadata_request(server_id, key))
+        self.endpoint()
+            .send_empty(self.delete_server_metadata_request(server_id, key))
             .await
     }
 
@@ -347,7 +353,7 @@ impl ComputeClient {
     ) -> Result<Vec<Address>> {
         let request = self.get_server_nics_request(server_id, Some(network_id), None);
         let mut networks: BTreeMap<String, Vec<Address>> =
-            self.send_field(request, "network").await?;
+            self.endpoint().send_field(request, "network").await?;
         // `{"network": {"<network_id>": [...]}}`; take the one list there is.
         Ok(networks
             .remove(network_id)

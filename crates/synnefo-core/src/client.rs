@@ -530,6 +530,24 @@ impl Endpoint {
         self.send(request).await?.json()
     }
 
+    /// Sends `request` and decodes the member `key` of its JSON body (the
+    /// one-key envelopes OpenStack APIs answer with, `{"server": {…}}`).
+    ///
+    /// # Errors
+    /// As [`Endpoint::send`], plus [`Error::InvalidResponse`] as
+    /// [`Response::json_field`] says.
+    pub async fn send_field<T: DeserializeOwned>(&self, request: Request, key: &str) -> Result<T> {
+        self.send(request).await?.json_field(key)
+    }
+
+    /// Sends `request`, ignoring any body of the answer.
+    ///
+    /// # Errors
+    /// As [`Endpoint::send`].
+    pub async fn send_empty(&self, request: Request) -> Result<()> {
+        self.send(request).await.map(drop)
+    }
+
     /// Sends `request` and returns once the response head is in; the body
     /// streams afterwards, each chunk within the read timeout.
     ///

@@ -33,7 +33,9 @@ impl CycladesClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown server.
     pub async fn list_volume_attachments(&self, server_id: u64) -> Result<Vec<VolumeAttachment>> {
         let request = self.get_volume_attachments_request(server_id, None);
-        self.send_field(request, "volumeAttachments").await
+        self.endpoint()
+            .send_field(request, "volumeAttachments")
+            .await
     }
 
     /// One attachment of a server (kamaki `get_volume_attachment`).
@@ -47,7 +49,9 @@ impl CycladesClient {
         attachment_id: &str,
     ) -> Result<VolumeAttachment> {
         let request = self.get_volume_attachments_request(server_id, Some(attachment_id));
-        self.send_field(request, "volumeAttachment").await
+        self.endpoint()
+            .send_field(request, "volumeAttachment")
+            .await
     }
 
     /// `POST /servers/<id>/os-volume_attachments` with
@@ -69,7 +73,9 @@ impl CycladesClient {
     /// beyond 8 disks.
     pub async fn attach_volume(&self, server_id: u64, volume_id: &str) -> Result<VolumeAttachment> {
         let request = self.attach_volume_request(server_id, volume_id)?;
-        self.send_field(request, "volumeAttachment").await
+        self.endpoint()
+            .send_field(request, "volumeAttachment")
+            .await
     }
 
     /// `DELETE /servers/<id>/os-volume_attachments/<attachment>` (kamaki
@@ -87,7 +93,8 @@ impl CycladesClient {
         server_id: u64,
         attachment_id: &str,
     ) -> Result<()> {
-        self.send_empty(self.delete_volume_attachment_request(server_id, attachment_id))
+        self.endpoint()
+            .send_empty(self.delete_volume_attachment_request(server_id, attachment_id))
             .await
     }
 

@@ -1,10 +1,9 @@
 //! The Cyclades compute client: a [`ComputeClient`] with Synnefo's
 //! extensions.
 
-use serde::de::DeserializeOwned;
 use std::ops::Deref;
 use synnefo_compute::ComputeClient;
-use synnefo_core::{Endpoint, Request, Result, Service};
+use synnefo_core::{Endpoint, Request, Service};
 
 /// A client of a Synnefo cloud's compute API with the Cyclades extensions
 /// (kamaki `CycladesComputeClient`): consoles, firewall profiles,
@@ -64,21 +63,6 @@ impl CycladesClient {
     /// The plain OpenStack compute client underneath.
     pub fn compute(&self) -> &ComputeClient {
         &self.compute
-    }
-
-    /// Sends `request` and decodes the value under `key` of the JSON body.
-    pub(crate) async fn send_field<T: DeserializeOwned>(
-        &self,
-        request: Request,
-        key: &str,
-    ) -> Result<T> {
-        let response = self.compute.send(request).await?;
-        response.json_field(key)
-    }
-
-    /// Sends `request`, ignoring any body.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
-        self.compute.send(request).await.map(drop)
     }
 }
 

@@ -57,7 +57,7 @@ impl CycladesClient {
     pub async fn create_server(&self, create: &CreateServer) -> Result<ServerDetails> {
         let image = self.get_image_details(&create.image_id).await?;
         let request = self.create_server_request_with_image(create, &image)?;
-        self.send_field(request, "server").await
+        self.endpoint().send_field(request, "server").await
     }
 
     /// Synnefo's start action: `{"start": {}}`.
@@ -74,7 +74,9 @@ impl CycladesClient {
     /// [`synnefo_core::Error::Http`]: `400` unless the server is `STOPPED`,
     /// `409` while it builds.
     pub async fn start_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.start_server_request(server_id)?).await
+        self.endpoint()
+            .send_empty(self.start_server_request(server_id)?)
+            .await
     }
 
     /// Synnefo's shutdown action: `{"shutdown": {}}`.
@@ -92,7 +94,8 @@ impl CycladesClient {
     /// [`synnefo_core::Error::Http`]: `400` unless the server is `ACTIVE`,
     /// `409` while it builds.
     pub async fn shutdown_server(&self, server_id: u64) -> Result<()> {
-        self.send_empty(self.shutdown_server_request(server_id)?)
+        self.endpoint()
+            .send_empty(self.shutdown_server_request(server_id)?)
             .await
     }
 
@@ -123,7 +126,7 @@ impl CycladesClient {
         console_type: ConsoleType,
     ) -> Result<Console> {
         let request = self.get_server_console_request(server_id, console_type)?;
-        self.send_field(request, "console").await
+        self.endpoint().send_field(request, "console").await
     }
 
     /// The firewall action:
@@ -155,7 +158,8 @@ impl CycladesClient {
         profile: FirewallProfile,
         nic_id: &str,
     ) -> Result<()> {
-        self.send_empty(self.set_firewall_profile_request(server_id, profile, nic_id)?)
+        self.endpoint()
+            .send_empty(self.set_firewall_profile_request(server_id, profile, nic_id)?)
             .await
     }
 
@@ -174,7 +178,8 @@ impl CycladesClient {
     /// a `4xx` when the quota commission is refused for a project the user
     /// is not a member of, `413` when the project's quota is exceeded.
     pub async fn reassign_server(&self, server_id: u64, project: &str) -> Result<()> {
-        self.send_empty(self.reassign_server_request(server_id, project)?)
+        self.endpoint()
+            .send_empty(self.reassign_server_request(server_id, project)?)
             .await
     }
 
@@ -203,7 +208,8 @@ impl CycladesClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for an unknown server.
     pub async fn get_server_stats(&self, server_id: u64) -> Result<ServerStats> {
-        self.send_field(self.get_server_stats_request(server_id), "stats")
+        self.endpoint()
+            .send_field(self.get_server_stats_request(server_id), "stats")
             .await
     }
 
@@ -227,7 +233,8 @@ impl CycladesClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `flavors`.
     pub async fn list_flavors(&self, filter: &FlavorFilter) -> Result<Vec<Flavor>> {
-        self.send_field(self.list_flavors_request(false, filter), "flavors")
+        self.endpoint()
+            .send_field(self.list_flavors_request(false, filter), "flavors")
             .await
     }
 
@@ -237,7 +244,8 @@ impl CycladesClient {
     /// # Errors
     /// As [`CycladesClient::list_flavors`].
     pub async fn list_flavors_detail(&self, filter: &FlavorFilter) -> Result<Vec<Flavor>> {
-        self.send_field(self.list_flavors_request(true, filter), "flavors")
+        self.endpoint()
+            .send_field(self.list_flavors_request(true, filter), "flavors")
             .await
     }
 }

@@ -1,7 +1,7 @@
 //! The image client: an endpoint, and the plumbing its operations share.
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use synnefo_core::{Endpoint, Request, Response, Result, Service};
 
 /// A client of a Synnefo cloud's image registry (Plankton, a Glance v1
@@ -66,25 +66,6 @@ impl ImageClient {
         self.endpoint.send(request).await
     }
 
-    /// Sends `request` and decodes the value under `key` of the JSON body.
-    pub(crate) async fn send_field<T: DeserializeOwned>(
-        &self,
-        request: Request,
-        key: &str,
-    ) -> Result<T> {
-        let response = self.endpoint.send(request).await?;
-        let mut object: Map<String, Value> = response.json()?;
-        let value = object
-            .remove(key)
-            .ok_or_else(|| response.invalid(format!("the {key:?} field is missing")))?;
-        serde_json::from_value(value).map_err(|e| {
-            response.invalid(format!(
-                "the {key:?} field is not a valid {}: {e}",
-                std::any::type_name::<T>()
-            ))
-        })
-    }
-
     /// Sends `request` and decodes a list that comes bare (`[...]`, what
     /// Plankton sends) or under `key` (`{"images": [...]}`, what some
     /// documents show).
@@ -108,10 +89,5 @@ impl ImageClient {
                 std::any::type_name::<T>()
             ))
         })
-    }
-
-    /// Sends `request`, ignoring any body.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
-        self.endpoint.send(request).await.map(drop)
     }
 }

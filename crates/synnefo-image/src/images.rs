@@ -120,7 +120,9 @@ impl ImageClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown image, `403` for
     /// another user's.
     pub async fn unregister(&self, image_id: &str) -> Result<()> {
-        self.send_empty(self.unregister_request(image_id)).await
+        self.endpoint()
+            .send_empty(self.unregister_request(image_id))
+            .await
     }
 
     /// `PUT /images/<id>` with the changes in `X-Image-Meta-*` headers.

@@ -26,7 +26,8 @@ impl ImageClient {
     /// [`synnefo_core::Error::Http`] `404` for an image the caller cannot
     /// see.
     pub async fn list_members(&self, image_id: &str) -> Result<Vec<Member>> {
-        self.send_field(self.list_members_request(image_id), "members")
+        self.endpoint()
+            .send_field(self.list_members_request(image_id), "members")
             .await
     }
 
@@ -42,7 +43,8 @@ impl ImageClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] on a refused request.
     pub async fn list_shared(&self, member: &str) -> Result<Vec<SharedImage>> {
-        self.send_field(self.list_shared_request(member), "shared_images")
+        self.endpoint()
+            .send_field(self.list_shared_request(member), "shared_images")
             .await
     }
 
@@ -59,7 +61,8 @@ impl ImageClient {
     /// [`synnefo_core::Error::Http`] `403` for another user's image, `404`
     /// for an unknown one.
     pub async fn add_member(&self, image_id: &str, member: &str) -> Result<()> {
-        self.send_empty(self.add_member_request(image_id, member))
+        self.endpoint()
+            .send_empty(self.add_member_request(image_id, member))
             .await
     }
 
@@ -75,7 +78,8 @@ impl ImageClient {
     /// # Errors
     /// As [`ImageClient::add_member`].
     pub async fn remove_member(&self, image_id: &str, member: &str) -> Result<()> {
-        self.send_empty(self.remove_member_request(image_id, member))
+        self.endpoint()
+            .send_empty(self.remove_member_request(image_id, member))
             .await
     }
 
@@ -104,7 +108,8 @@ impl ImageClient {
     /// # Errors
     /// As [`ImageClient::add_member`].
     pub async fn set_members<S: AsRef<str>>(&self, image_id: &str, members: &[S]) -> Result<()> {
-        self.send_empty(self.set_members_request(image_id, members)?)
+        self.endpoint()
+            .send_empty(self.set_members_request(image_id, members)?)
             .await
     }
 }

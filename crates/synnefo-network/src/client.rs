@@ -1,6 +1,5 @@
 //! The network client: endpoint, service registration and sending.
 
-use serde::de::DeserializeOwned;
 use synnefo_core::{Endpoint, Request, Response, Result, Service};
 
 /// A client of a Synnefo cloud's network API (OpenStack Neutron v2 subset,
@@ -63,20 +62,5 @@ impl NetworkClient {
     /// As [`Endpoint::send`].
     pub async fn send(&self, request: Request) -> Result<Response> {
         self.endpoint.send(request).await
-    }
-
-    /// Sends `request` and decodes the value under `key` of the JSON body.
-    pub(crate) async fn send_field<T: DeserializeOwned>(
-        &self,
-        request: Request,
-        key: &str,
-    ) -> Result<T> {
-        let response = self.endpoint.send(request).await?;
-        response.json_field(key)
-    }
-
-    /// Sends `request`, ignoring any body.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
-        self.endpoint.send(request).await.map(drop)
     }
 }

@@ -24,7 +24,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `floatingips`.
     pub async fn list_floatingips(&self) -> Result<Vec<FloatingIp>> {
-        self.send_field(self.list_floatingips_request(), "floatingips")
+        self.endpoint()
+            .send_field(self.list_floatingips_request(), "floatingips")
             .await
     }
 
@@ -39,11 +40,12 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown floating IP.
     #[doc(alias = "get_floatingip")]
     pub async fn get_floatingip_details(&self, floating_ip_id: &str) -> Result<FloatingIp> {
-        self.send_field(
-            self.get_floatingip_details_request(floating_ip_id),
-            "floatingip",
-        )
-        .await
+        self.endpoint()
+            .send_field(
+                self.get_floatingip_details_request(floating_ip_id),
+                "floatingip",
+            )
+            .await
     }
 
     /// `POST /floatingips` with `{"floatingip": {…}}`.
@@ -65,7 +67,8 @@ impl NetworkClient {
     /// for an address outside the network; `413` over the
     /// `cyclades.floating_ip` quota.
     pub async fn create_floatingip(&self, create: &CreateFloatingIp) -> Result<FloatingIp> {
-        self.send_field(self.create_floatingip_request(create)?, "floatingip")
+        self.endpoint()
+            .send_field(self.create_floatingip_request(create)?, "floatingip")
             .await
     }
 
@@ -92,11 +95,12 @@ impl NetworkClient {
         floating_ip_id: &str,
         update: &UpdateFloatingIp,
     ) -> Result<FloatingIp> {
-        self.send_field(
-            self.update_floatingip_request(floating_ip_id, update)?,
-            "floatingip",
-        )
-        .await
+        self.endpoint()
+            .send_field(
+                self.update_floatingip_request(floating_ip_id, update)?,
+                "floatingip",
+            )
+            .await
     }
 
     /// `DELETE /floatingips/<id>`.
@@ -110,7 +114,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`]: `409` while it is attached, `404`
     /// for an unknown one.
     pub async fn delete_floatingip(&self, floating_ip_id: &str) -> Result<()> {
-        self.send_empty(self.delete_floatingip_request(floating_ip_id))
+        self.endpoint()
+            .send_empty(self.delete_floatingip_request(floating_ip_id))
             .await
     }
 
@@ -136,7 +141,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`]: `404` for an unknown floating IP, a
     /// `4xx` for a project the user is not a member of.
     pub async fn reassign_floating_ip(&self, floating_ip_id: &str, project: &str) -> Result<()> {
-        self.send_empty(self.reassign_floating_ip_request(floating_ip_id, project)?)
+        self.endpoint()
+            .send_empty(self.reassign_floating_ip_request(floating_ip_id, project)?)
             .await
     }
 }

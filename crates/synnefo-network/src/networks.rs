@@ -30,7 +30,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `networks`.
     pub async fn list_networks(&self) -> Result<Vec<Network>> {
-        self.send_field(self.list_networks_request(false), "networks")
+        self.endpoint()
+            .send_field(self.list_networks_request(false), "networks")
             .await
     }
 
@@ -41,7 +42,8 @@ impl NetworkClient {
     /// # Errors
     /// As [`NetworkClient::list_networks`].
     pub async fn list_networks_detail(&self) -> Result<Vec<Network>> {
-        self.send_field(self.list_networks_request(true), "networks")
+        self.endpoint()
+            .send_field(self.list_networks_request(true), "networks")
             .await
     }
 
@@ -57,7 +59,8 @@ impl NetworkClient {
     /// for a malformed id.
     #[doc(alias = "get_network")]
     pub async fn get_network_details(&self, network_id: &str) -> Result<Network> {
-        self.send_field(self.get_network_details_request(network_id), "network")
+        self.endpoint()
+            .send_field(self.get_network_details_request(network_id), "network")
             .await
     }
 
@@ -79,7 +82,8 @@ impl NetworkClient {
     /// unknown one, `403` for a type the cloud does not let users create,
     /// `413` over the `cyclades.network.private` quota.
     pub async fn create_network(&self, create: &CreateNetwork) -> Result<Network> {
-        self.send_field(self.create_network_request(create)?, "network")
+        self.endpoint()
+            .send_field(self.create_network_request(create)?, "network")
             .await
     }
 
@@ -104,7 +108,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Config`] before any request when a check
     /// fails; [`synnefo_core::Error::Http`] as the server answers.
     pub async fn create_networks(&self, networks: &[CreateNetwork]) -> Result<Vec<Network>> {
-        self.send_field(self.create_networks_request(networks)?, "networks")
+        self.endpoint()
+            .send_field(self.create_networks_request(networks)?, "networks")
             .await
     }
 
@@ -138,7 +143,8 @@ impl NetworkClient {
                 "nothing to update on network {network_id}: set a name"
             )));
         }
-        self.send_field(self.update_network_request(network_id, update)?, "network")
+        self.endpoint()
+            .send_field(self.update_network_request(network_id, update)?, "network")
             .await
     }
 
@@ -153,7 +159,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`]: `409` while ports are on it or
     /// floating IPs are allocated from it, `403` for a public network.
     pub async fn delete_network(&self, network_id: &str) -> Result<()> {
-        self.send_empty(self.delete_network_request(network_id))
+        self.endpoint()
+            .send_empty(self.delete_network_request(network_id))
             .await
     }
 
@@ -173,7 +180,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`]: `403` for a public network or one
     /// of another user, a `4xx` for a project the user is not a member of.
     pub async fn reassign_network(&self, network_id: &str, project: &str) -> Result<()> {
-        self.send_empty(self.reassign_network_request(network_id, project)?)
+        self.endpoint()
+            .send_empty(self.reassign_network_request(network_id, project)?)
             .await
     }
 }

@@ -37,7 +37,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `ports`.
     pub async fn list_ports(&self) -> Result<Vec<Port>> {
-        self.send_field(self.list_ports_request(false), "ports")
+        self.endpoint()
+            .send_field(self.list_ports_request(false), "ports")
             .await
     }
 
@@ -47,7 +48,8 @@ impl NetworkClient {
     /// # Errors
     /// As [`NetworkClient::list_ports`].
     pub async fn list_ports_detail(&self) -> Result<Vec<Port>> {
-        self.send_field(self.list_ports_request(true), "ports")
+        self.endpoint()
+            .send_field(self.list_ports_request(true), "ports")
             .await
     }
 
@@ -62,7 +64,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown port.
     #[doc(alias = "get_port")]
     pub async fn get_port_details(&self, port_id: &str) -> Result<Port> {
-        self.send_field(self.get_port_details_request(port_id), "port")
+        self.endpoint()
+            .send_field(self.get_port_details_request(port_id), "port")
             .await
     }
 
@@ -97,7 +100,8 @@ impl NetworkClient {
                 "every fixed IP of a port needs an ip_address".into(),
             ));
         }
-        self.send_field(self.create_port_request(create)?, "port")
+        self.endpoint()
+            .send_field(self.create_port_request(create)?, "port")
             .await
     }
 
@@ -120,7 +124,8 @@ impl NetworkClient {
     /// # Errors
     /// As [`NetworkClient::create_networks`].
     pub async fn create_ports(&self, ports: &[CreatePort]) -> Result<Vec<Port>> {
-        self.send_field(self.create_ports_request(ports)?, "ports")
+        self.endpoint()
+            .send_field(self.create_ports_request(ports)?, "ports")
             .await
     }
 
@@ -145,7 +150,8 @@ impl NetworkClient {
                 "nothing to update on port {port_id}: set a name"
             )));
         }
-        self.send_field(self.update_port_request(port_id, update)?, "port")
+        self.endpoint()
+            .send_field(self.update_port_request(port_id, update)?, "port")
             .await
     }
 
@@ -162,7 +168,9 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`]: `403` for a server's port on a
     /// public network without a floating IP, `404` for an unknown port.
     pub async fn delete_port(&self, port_id: &str) -> Result<()> {
-        self.send_empty(self.delete_port_request(port_id)).await
+        self.endpoint()
+            .send_empty(self.delete_port_request(port_id))
+            .await
     }
 
     /// A port's status (kamaki's deprecated `get_port_status`); `None`

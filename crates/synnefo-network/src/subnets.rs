@@ -23,7 +23,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `subnets`.
     pub async fn list_subnets(&self) -> Result<Vec<Subnet>> {
-        self.send_field(self.list_subnets_request(), "subnets")
+        self.endpoint()
+            .send_field(self.list_subnets_request(), "subnets")
             .await
     }
 
@@ -40,7 +41,8 @@ impl NetworkClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown subnet.
     #[doc(alias = "get_subnet")]
     pub async fn get_subnet_details(&self, subnet_id: &str) -> Result<Subnet> {
-        self.send_field(self.get_subnet_details_request(subnet_id), "subnet")
+        self.endpoint()
+            .send_field(self.get_subnet_details_request(subnet_id), "subnet")
             .await
     }
 
@@ -62,7 +64,8 @@ impl NetworkClient {
     /// the CIDR or an IPv6 prefix other than /64, `413` for an IPv4 prefix
     /// outside /22–/29, `409` for bad allocation pools.
     pub async fn create_subnet(&self, create: &CreateSubnet) -> Result<Subnet> {
-        self.send_field(self.create_subnet_request(create)?, "subnet")
+        self.endpoint()
+            .send_field(self.create_subnet_request(create)?, "subnet")
             .await
     }
 
@@ -86,7 +89,8 @@ impl NetworkClient {
     /// # Errors
     /// As [`NetworkClient::create_networks`].
     pub async fn create_subnets(&self, subnets: &[CreateSubnet]) -> Result<Vec<Subnet>> {
-        self.send_field(self.create_subnets_request(subnets)?, "subnets")
+        self.endpoint()
+            .send_field(self.create_subnets_request(subnets)?, "subnets")
             .await
     }
 
@@ -112,7 +116,8 @@ impl NetworkClient {
                 "nothing to update on subnet {subnet_id}: set a name"
             )));
         }
-        self.send_field(self.update_subnet_request(subnet_id, update)?, "subnet")
+        self.endpoint()
+            .send_field(self.update_subnet_request(subnet_id, update)?, "subnet")
             .await
     }
 
@@ -127,7 +132,9 @@ impl NetworkClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `400` on Synnefo.
     pub async fn delete_subnet(&self, subnet_id: &str) -> Result<()> {
-        self.send_empty(self.delete_subnet_request(subnet_id)).await
+        self.endpoint()
+            .send_empty(self.delete_subnet_request(subnet_id))
+            .await
     }
 }
 

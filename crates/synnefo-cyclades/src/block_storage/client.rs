@@ -1,7 +1,6 @@
 //! The block storage client.
 
 use crate::decode;
-use serde::de::DeserializeOwned;
 use synnefo_compute::Metadata;
 use synnefo_core::{Endpoint, Request, Response, Result, Service};
 
@@ -66,24 +65,9 @@ impl BlockStorageClient {
         self.endpoint.send(request).await
     }
 
-    /// Sends `request` and decodes the value under `key` of the JSON body.
-    pub(crate) async fn send_field<T: DeserializeOwned>(
-        &self,
-        request: Request,
-        key: &str,
-    ) -> Result<T> {
-        let response = self.endpoint.send(request).await?;
-        response.json_field(key)
-    }
-
     /// Sends `request` and decodes the `metadata` of the answer.
     pub(crate) async fn send_metadata(&self, request: Request) -> Result<Metadata> {
         let response = self.endpoint.send(request).await?;
         decode::metadata_field(&response, "metadata")
-    }
-
-    /// Sends `request`, ignoring any body.
-    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
-        self.endpoint.send(request).await.map(drop)
     }
 }

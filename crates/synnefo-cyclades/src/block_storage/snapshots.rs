@@ -28,7 +28,8 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::Http`] `400` (or `501`) where snapshots are
     /// disabled.
     pub async fn list_snapshots(&self) -> Result<Vec<Snapshot>> {
-        self.send_field(self.list_snapshots_request(false), "snapshots")
+        self.endpoint()
+            .send_field(self.list_snapshots_request(false), "snapshots")
             .await
     }
 
@@ -38,7 +39,8 @@ impl BlockStorageClient {
     /// # Errors
     /// As [`BlockStorageClient::list_snapshots`].
     pub async fn list_snapshots_detail(&self) -> Result<Vec<Snapshot>> {
-        self.send_field(self.list_snapshots_request(true), "snapshots")
+        self.endpoint()
+            .send_field(self.list_snapshots_request(true), "snapshots")
             .await
     }
 
@@ -53,7 +55,8 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown snapshot.
     #[doc(alias = "get_snapshot")]
     pub async fn get_snapshot_details(&self, snapshot_id: &str) -> Result<Snapshot> {
-        self.send_field(self.get_snapshot_details_request(snapshot_id), "snapshot")
+        self.endpoint()
+            .send_field(self.get_snapshot_details_request(snapshot_id), "snapshot")
             .await
     }
 
@@ -73,7 +76,8 @@ impl BlockStorageClient {
     /// server, not available or in use, or not of an `ext_*` template;
     /// `413` over the storage quota.
     pub async fn create_snapshot(&self, create: &CreateSnapshot) -> Result<Snapshot> {
-        self.send_field(self.create_snapshot_request(create)?, "snapshot")
+        self.endpoint()
+            .send_field(self.create_snapshot_request(create)?, "snapshot")
             .await
     }
 
@@ -111,7 +115,7 @@ impl BlockStorageClient {
             )));
         }
         let request = self.update_snapshot_request(snapshot_id, update)?;
-        self.send_field(request, "snapshot").await
+        self.endpoint().send_field(request, "snapshot").await
     }
 
     /// `DELETE /snapshots/<id>`.
@@ -124,7 +128,8 @@ impl BlockStorageClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for an unknown snapshot.
     pub async fn delete_snapshot(&self, snapshot_id: &str) -> Result<()> {
-        self.send_empty(self.delete_snapshot_request(snapshot_id))
+        self.endpoint()
+            .send_empty(self.delete_snapshot_request(snapshot_id))
             .await
     }
 
@@ -195,7 +200,8 @@ impl BlockStorageClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `404` for an unknown snapshot.
     pub async fn delete_snapshot_metadata(&self, snapshot_id: &str, key: &str) -> Result<()> {
-        self.send_empty(self.delete_snapshot_metadata_request(snapshot_id, key))
+        self.endpoint()
+            .send_empty(self.delete_snapshot_metadata_request(snapshot_id, key))
             .await
     }
 
@@ -214,7 +220,8 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `volume_types`.
     pub async fn list_volume_types(&self) -> Result<Vec<VolumeType>> {
-        self.send_field(self.get_volume_types_request(None), "volume_types")
+        self.endpoint()
+            .send_field(self.get_volume_types_request(None), "volume_types")
             .await
     }
 
@@ -224,7 +231,8 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::Http`] `404` for an unknown type.
     #[doc(alias = "get_volume_type")]
     pub async fn get_volume_type_details(&self, type_id: &str) -> Result<VolumeType> {
-        self.send_field(self.get_volume_types_request(Some(type_id)), "volume_type")
+        self.endpoint()
+            .send_field(self.get_volume_types_request(Some(type_id)), "volume_type")
             .await
     }
 }

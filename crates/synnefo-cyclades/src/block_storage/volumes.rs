@@ -40,7 +40,8 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::InvalidResponse`] for an answer without
     /// `volumes`.
     pub async fn list_volumes(&self) -> Result<Vec<Volume>> {
-        self.send_field(self.list_volumes_request(false), "volumes")
+        self.endpoint()
+            .send_field(self.list_volumes_request(false), "volumes")
             .await
     }
 
@@ -49,7 +50,8 @@ impl BlockStorageClient {
     /// # Errors
     /// As [`BlockStorageClient::list_volumes`].
     pub async fn list_volumes_detail(&self) -> Result<Vec<Volume>> {
-        self.send_field(self.list_volumes_request(true), "volumes")
+        self.endpoint()
+            .send_field(self.list_volumes_request(true), "volumes")
             .await
     }
 
@@ -65,7 +67,8 @@ impl BlockStorageClient {
     /// a malformed id).
     #[doc(alias = "get_volume")]
     pub async fn get_volume_details(&self, volume_id: &str) -> Result<Volume> {
-        self.send_field(self.get_volume_details_request(volume_id), "volume")
+        self.endpoint()
+            .send_field(self.get_volume_details_request(volume_id), "volume")
             .await
     }
 
@@ -87,7 +90,8 @@ impl BlockStorageClient {
     /// missing volume type, a clone, or a source that is not available;
     /// `413` over quota.
     pub async fn create_volume(&self, create: &CreateVolume) -> Result<Volume> {
-        self.send_field(self.create_volume_request(create)?, "volume")
+        self.endpoint()
+            .send_field(self.create_volume_request(create)?, "volume")
             .await
     }
 
@@ -119,7 +123,7 @@ impl BlockStorageClient {
             )));
         }
         let request = self.update_volume_request(volume_id, update)?;
-        self.send_field(request, "volume").await
+        self.endpoint().send_field(request, "volume").await
     }
 
     /// `DELETE /volumes/<id>`.
@@ -134,7 +138,9 @@ impl BlockStorageClient {
     /// [`synnefo_core::Error::Http`]: `400` for a server's root volume,
     /// `404` for an unknown one.
     pub async fn delete_volume(&self, volume_id: &str) -> Result<()> {
-        self.send_empty(self.delete_volume_request(volume_id)).await
+        self.endpoint()
+            .send_empty(self.delete_volume_request(volume_id))
+            .await
     }
 
     /// `GET /volumes/<id>/metadata`.
@@ -202,7 +208,8 @@ impl BlockStorageClient {
     /// # Errors
     /// [`synnefo_core::Error::Http`] `400` for a missing key.
     pub async fn delete_volume_metadata(&self, volume_id: &str, key: &str) -> Result<()> {
-        self.send_empty(self.delete_volume_metadata_request(volume_id, key))
+        self.endpoint()
+            .send_empty(self.delete_volume_metadata_request(volume_id, key))
             .await
     }
 
@@ -244,7 +251,8 @@ impl BlockStorageClient {
     /// server's root volume (it follows its server), `413` over the
     /// project's quota.
     pub async fn reassign_volume(&self, volume_id: &str, project: &str) -> Result<()> {
-        self.send_empty(self.reassign_volume_request(volume_id, project)?)
+        self.endpoint()
+            .send_empty(self.reassign_volume_request(volume_id, project)?)
             .await
     }
 
