@@ -47,7 +47,7 @@ pub(crate) async fn uuids_to_names(global: &GlobalArgs, args: &ServiceUuids) -> 
         .service_usernames(&args.uuids)
         .await
         .context("cannot translate UUIDs")?;
-    print_map(global.output, &args.uuids, &found, "UUID", "NAME")
+    super::user::print_translation(global.output, &args.uuids, &found, "UUID", "NAME")
 }
 
 /// Names to UUIDs.
@@ -57,7 +57,7 @@ pub(crate) async fn names_to_uuids(global: &GlobalArgs, args: &ServiceNames) -> 
         .service_uuids(&args.names)
         .await
         .context("cannot translate names")?;
-    print_map(global.output, &args.names, &found, "NAME", "UUID")
+    super::user::print_translation(global.output, &args.names, &found, "NAME", "UUID")
 }
 
 /// Users' quotas in the service's resources.
@@ -88,28 +88,6 @@ pub(crate) async fn quotas(global: &GlobalArgs, args: &ServiceQuotas) -> Result<
                 })
                 .collect();
             output::table(&["USER", "PROJECT", "RESOURCE", "USAGE", "LIMIT"], &rows)
-        }
-    }
-}
-
-fn print_map(
-    format: OutputFormat,
-    asked: &[String],
-    found: &std::collections::BTreeMap<String, String>,
-    from: &str,
-    to: &str,
-) -> Result<()> {
-    for key in asked.iter().filter(|k| !found.contains_key(*k)) {
-        eprintln!("snf: no user with {from} {key:?}");
-    }
-    match format {
-        OutputFormat::Json => output::json(found),
-        OutputFormat::Table => {
-            let rows: Vec<Vec<String>> = asked
-                .iter()
-                .filter_map(|k| found.get(k).map(|v| vec![k.clone(), v.clone()]))
-                .collect();
-            output::table(&[from, to], &rows)
         }
     }
 }

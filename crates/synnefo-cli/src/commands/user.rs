@@ -92,7 +92,9 @@ fn show_user(
     }
 }
 
-fn print_translation(
+/// Prints a UUID ⇄ name translation of `asked`, saying on stderr which
+/// were not found.
+pub(super) fn print_translation(
     format: OutputFormat,
     asked: &[String],
     found: &std::collections::BTreeMap<String, String>,
