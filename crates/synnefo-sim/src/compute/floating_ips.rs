@@ -11,6 +11,21 @@ use crate::fault_body::Fault;
 use crate::response::{ApiResponse, ApiResult};
 
 impl World {
+    /// Charges `user`'s `project` one floating IP and records `address` of
+    /// `network` as theirs; the new IP's id.
+    pub(crate) fn allocate_floating_ip(
+        &mut self,
+        user: &str,
+        network: u64,
+        address: std::net::Ipv4Addr,
+        project: String,
+        now: time::OffsetDateTime,
+    ) -> Result<u64, Fault> {
+        self.quotas
+            .issue(user, &[(project.clone(), Resource::FloatingIp, 1)])?;
+        Ok(self.add_ip(network, address, user, true, Some(project), now))
+    }
+
     /// The server using a floating IP, if any.
     fn instance_of(&self, ip: &IpAddress) -> Option<u64> {
         ip.port
@@ -89,11 +104,8 @@ pub(crate) fn allocate(ctx: &Ctx<'_>, world: &mut World) -> ApiResult {
         .iter()
         .find_map(|&n| world.free_address(n, &[]).map(|a| (n, a)))
         .ok_or_else(|| Fault::new(409, "Cannot allocate a floating IP address."))?;
-    let project = ctx.user.to_owned();
-    world
-        .quotas
-        .issue(ctx.user, &[(project.clone(), Resource::FloatingIp, 1)])?;
-    let id = world.add_ip(network, address, ctx.user, true, Some(project), ctx.now);
+    let id =
+        world.allocate_floating_ip(ctx.user, network, address, ctx.user.to_owned(), ctx.now)?;
     let ip = &world.ips[&id];
     Ok(ApiResponse::json(
         200,

@@ -128,10 +128,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, world: &mut World) -> ApiResult {
     let address = text_attr(info, "floating_ip_address")?.filter(|a| !a.is_empty());
     let project = project_attr(ctx, info)?;
     let (network, address) = plan(world, ctx.user, network, address)?;
-    world
-        .quotas
-        .issue(ctx.user, &[(project.clone(), Resource::FloatingIp, 1)])?;
-    let id = world.add_ip(network, address, ctx.user, true, Some(project), ctx.now);
+    let id = world.allocate_floating_ip(ctx.user, network, address, project, ctx.now)?;
     let ip = &world.ips[&id];
     Ok(ApiResponse::json(
         200,
